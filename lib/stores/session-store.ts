@@ -1,0 +1,108 @@
+/**
+ * Metadata a store keeps beside a session's data. All times are epoch milliseconds.
+ */
+export interface SessionMeta {
+  createdAt: number;
+  /** When the session dies unless touched again (already capped by the absolute timeout). */
+  expiresAt: number;
+  /** Last request that touched or changed the session (precision: the touch interval). */
+  lastSeenAt: number;
+  /** Idle timeout of this session when it differs from the module's (token sessions). */
+  ttl?: number;
+  userId?: string;
+  userAgent?: string;
+  ip?: string;
+}
+
+/** A session as loaded: values are JSON texts, parsed only when read. */
+export interface StoredSession {
+  /** key -> JSON-encoded value. Read-only: the caller never mutates it, the store may share it. */
+  data: ReadonlyMap<string, string>;
+  meta: SessionMeta;
+}
+
+/**
+ * What one request changed, compacted to at most one operation per key. The store applies it in
+ * this order: `clear`, then `delete`, `set` and `increment` (which never share a key).
+ */
+export interface SessionChanges {
+  /** Drop every key stored before this request. */
+  clear: boolean;
+  /** key -> JSON-encoded value. */
+  set: ReadonlyMap<string, string>;
+  delete: ReadonlySet<string>;
+  /** key -> delta, added to the stored number (a missing or non-numeric value counts as 0). */
+  increment: ReadonlyMap<string, number>;
+}
+
+/** The expiry fields every write refreshes. */
+export interface SessionExpiry {
+  expiresAt: number;
+  lastSeenAt: number;
+  /** Set when the session's own idle timeout changes (`SessionManager.touch(id, ttl)`). */
+  ttl?: number;
+}
+
+/** A user's session as listed by the user index. */
+export interface StoredSessionEntry {
+  key: string;
+  meta: SessionMeta;
+}
+
+/**
+ * The contract every store implements, and the DI token under which the module registers one.
+ *
+ * Stores never see a session id: they are given the session's *key*, a one-way hash of the id,
+ * so a copy of the store (a dump, a replica, a log) holds nothing a client could present.
+ *
+ * Required: `load`, `apply`, `touch`, `destroy`. Optional: `count` (live sessions), the user index
+ * (`listByUser`) and the shared cache (`getCached`/`setCached`/`deleteCached`); the manager says
+ * clearly when a feature needs a method the configured store lacks.
+ */
+export abstract class SessionStore {
+  private expiryListener?: (key: string, meta?: SessionMeta) => void;
+
+  /** The session under `key`, or null when it is unknown, expired or unreadable. Required. */
+  abstract load(key: string): Promise<StoredSession | null>;
+
+  /**
+   * Applies one request's changes atomically against the *stored* session, so concurrent requests
+   * never lose each other's keys or increments, and refreshes its expiry.
+   * With `create`, the session is created when absent (a new id); without it, a session that is
+   * absent (destroyed, regenerated or expired meanwhile) stays absent and the call returns false.
+   * Required.
+   */
+  abstract apply(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+  ): Promise<boolean>;
+
+  /** Extends a session's expiry without rewriting its data; false when it is gone. Required. */
+  abstract touch(key: string, expiry: SessionExpiry): Promise<boolean>;
+
+  /** Removes a session (and its entry in the user index); false when there was none. Required. */
+  abstract destroy(key: string): Promise<boolean>;
+
+  /** The number of live sessions. Optional. */
+  count?(): Promise<number>;
+
+  /** The user's live sessions, oldest first, expired ones left out. Optional (user index). */
+  listByUser?(userId: string): Promise<StoredSessionEntry[]>;
+
+  /** A value of the shared cache (the user profiles of `userLoader`). Optional. */
+  getCached?(name: string): Promise<string | null>;
+  setCached?(name: string, value: string, ttl: number): Promise<void>;
+  deleteCached?(name: string): Promise<void>;
+
+  /** @internal The manager listens here to publish `expired` events. */
+  onExpired(listener: (key: string, meta?: SessionMeta) => void): void {
+    this.expiryListener = listener;
+  }
+
+  /** Stores that notice expiries (a sweep, an eviction, a keyspace event) report them here. */
+  protected notifyExpired(key: string, meta?: SessionMeta): void {
+    this.expiryListener?.(key, meta);
+  }
+}

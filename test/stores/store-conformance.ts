@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  SessionChanges,
+  SessionExpiry,
+  SessionMeta,
+  SessionStore,
+} from '../../lib/stores/session-store';
+
+/** How a store under test is made and, afterwards, disposed of. */
+export interface StoreUnderTest {
+  store: SessionStore;
+  close?: () => Promise<void>;
+}
+
+const noChanges = (): SessionChanges => ({
+  clear: false,
+  set: new Map(),
+  delete: new Set(),
+  increment: new Map(),
+});
+
+export const changes = (partial: Partial<SessionChanges>): SessionChanges => ({
+  ...noChanges(),
+  ...partial,
+});
+
+const sets = (values: Record<string, unknown>): SessionChanges =>
+  changes({ set: new Map(Object.entries(values).map(([k, v]) => [k, JSON.stringify(v)])) });
+
+function expiryIn(ms: number): SessionExpiry {
+  return { expiresAt: Date.now() + ms, lastSeenAt: Date.now() };
+}
+
+function metaFor(ms: number, extra: Partial<SessionMeta> = {}): SessionMeta {
+  const now = Date.now();
+  return { createdAt: now, expiresAt: now + ms, lastSeenAt: now, ...extra };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function decoded(data: ReadonlyMap<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of data) Object.defineProperty(out, k, { value: JSON.parse(v), enumerable: true });
+  return out;
+}
+
+/**
+ * The behaviour every SessionStore must have. Call inside a test file:
+ * `describeStoreConformance('MemoryStore', async () => ({ store: new MemoryStore() }))`.
+ */
+export function describeStoreConformance(name: string, make: () => Promise<StoreUnderTest>): void {
+  describe(`${name} conformance`, () => {
+    let subject: StoreUnderTest;
+    let store: SessionStore;
+    const key = () => `conf-${randomUUID()}`;
+    const create = async (values: Record<string, unknown> = {}, ms = 60_000, extra = {}) => {
+      const k = key();
+      expect(await store.apply(k, sets(values), expiryIn(ms), metaFor(ms, extra))).toBe(true);
+      return k;
+    };
+
+    beforeAll(async () => {
+      subject = await make();
+      store = subject.store;
+    });
+    afterAll(async () => {
+      await subject?.close?.();
+    });
+
+    it('loads nothing for an unknown key', async () => {
+      expect(await store.load(key())).toBeNull();
+    });
+
+    it('creates a session and loads its data and metadata back', async () => {
+      const k = await create({ a: 1, b: 'two', c: { nested: [1, 2] } }, 60_000, {
+        userAgent: 'agent/1.0',
+        ip: '127.0.0.9',
+        ttl: 60_000,
+      });
+      const loaded = await store.load(k);
+      expect(loaded).not.toBeNull();
+      expect(decoded(loaded!.data)).toEqual({ a: 1, b: 'two', c: { nested: [1, 2] } });
+      expect(loaded!.meta.userAgent).toBe('agent/1.0');
+      expect(loaded!.meta.ip).toBe('127.0.0.9');
+      expect(loaded!.meta.ttl).toBe(60_000);
+      expect(loaded!.meta.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+      expect(loaded!.meta.createdAt).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('does not bring back an absent session when applying without create', async () => {
+      const k = key();
+      expect(await store.apply(k, sets({ a: 1 }), expiryIn(60_000))).toBe(false);
+      expect(await store.load(k)).toBeNull();
+    });
+
+    it('applies set, delete and increment as a delta over the stored data', async () => {
+      const k = await create({ keep: 'yes', drop: 1, n: 5 });
+      await store.apply(
+        k,
+        changes({
+          set: new Map([['added', '"x"']]),
+          delete: new Set(['drop']),
+          increment: new Map([['n', 3], ['fresh', 2], ['half', 0.5]]),
+        }),
+        expiryIn(60_000),
+      );
+      expect(decoded((await store.load(k))!.data)).toEqual({
+        keep: 'yes',
+        added: 'x',
+        n: 8,
+        fresh: 2,
+        half: 0.5,
+      });
+    });
+
+    it('counts a non-numeric value as 0 when incrementing it', async () => {
+      const k = await create({ s: 'text' });
+      await store.apply(k, changes({ increment: new Map([['s', 4]]) }), expiryIn(60_000));
+      expect(decoded((await store.load(k))!.data).s).toBe(4);
+    });
+
+    it('clears the stored keys before the same change set sets new ones', async () => {
+      const k = await create({ old1: 1, old2: 2 });
+      await store.apply(k, changes({ clear: true, set: new Map([['new', '1']]) }), expiryIn(60_000));
+      expect(decoded((await store.load(k))!.data)).toEqual({ new: 1 });
+    });
+
+    it('keeps keys that look like object internals or store metadata as plain data', async () => {
+      const odd = { constructor: 1, hasOwnProperty: 2, toString: 3, 'a:b': 4, 'ключ ✓': 5, '': 6 };
+      const k = await create(odd);
+      expect(decoded((await store.load(k))!.data)).toEqual(odd);
+    });
+
+    it('round-trips a large value', async () => {
+      const big = 'x'.repeat(200_000);
+      const k = await create({ big });
+      expect(decoded((await store.load(k))!.data).big).toBe(big);
+    });
+
+    it('keeps every key of 100 concurrent change sets on one session', async () => {
+      const k = await create();
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => store.apply(k, sets({ [`k${i}`]: i }), expiryIn(60_000))),
+      );
+      const data = decoded((await store.load(k))!.data);
+      expect(Object.keys(data)).toHaveLength(100);
+      for (let i = 0; i < 100; i++) expect(data[`k${i}`]).toBe(i);
+    });
+
+    it('adds up 100 concurrent increments', async () => {
+      const k = await create();
+      await Promise.all(
+        Array.from({ length: 100 }, () =>
+          store.apply(k, changes({ increment: new Map([['n', 1]]) }), expiryIn(60_000)),
+        ),
+      );
+      expect(decoded((await store.load(k))!.data).n).toBe(100);
+    });
+
+    it('touches: extends the expiry and keeps the data; false when gone', async () => {
+      const k = await create({ a: 1 }, 60_000);
+      const later = { expiresAt: Date.now() + 120_000, lastSeenAt: Date.now() + 5, ttl: 120_000 };
+      expect(await store.touch(k, later)).toBe(true);
+      const loaded = await store.load(k);
+      expect(decoded(loaded!.data)).toEqual({ a: 1 });
+      expect(loaded!.meta.expiresAt).toBe(later.expiresAt);
+      expect(loaded!.meta.lastSeenAt).toBe(later.lastSeenAt);
+      expect(loaded!.meta.ttl).toBe(120_000);
+      expect(await store.touch(key(), later)).toBe(false);
+    });
+
+    it('destroys: gone afterwards, true only the first time', async () => {
+      const k = await create({ a: 1 });
+      expect(await store.destroy(k)).toBe(true);
+      expect(await store.load(k)).toBeNull();
+      expect(await store.destroy(k)).toBe(false);
+      expect(await store.apply(k, sets({ a: 2 }), expiryIn(60_000))).toBe(false);
+      expect(await store.load(k)).toBeNull();
+    });
+
+    it('expires a session at its expiry and does not revive it by apply or touch', async () => {
+      const k = await create({ a: 1 }, 300);
+      expect(await store.load(k)).not.toBeNull();
+      await sleep(700);
+      expect(await store.load(k)).toBeNull();
+      expect(await store.apply(k, sets({ a: 2 }), expiryIn(60_000))).toBe(false);
+      expect(await store.touch(k, expiryIn(60_000))).toBe(false);
+      expect(await store.load(k)).toBeNull();
+    });
+
+    it('counts live sessions when it supports count', async (ctx) => {
+      if (!store.count) return ctx.skip();
+      const before = await store.count();
+      const made = [await create(), await create(), await create()];
+      expect(await store.count()).toBe(before + 3);
+      await store.destroy(made[0]);
+      expect(await store.count()).toBe(before + 2);
+    });
+
+    it('lists a user\'s live sessions oldest first when it keeps a user index', async (ctx) => {
+      if (!store.listByUser) return ctx.skip();
+      const userId = `user-${randomUUID()}`;
+      const first = await create({}, 60_000, { userId, userAgent: 'first' });
+      await sleep(5);
+      const second = await create({}, 60_000, { userId, userAgent: 'second' });
+      await sleep(5);
+      const short = await create({}, 300, { userId, userAgent: 'short-lived' });
+      await create({}, 60_000, { userId: `${userId}-other` });
+      let listed = await store.listByUser(userId);
+      expect(listed.map((e) => e.key)).toEqual([first, second, short]);
+      expect(listed.map((e) => e.meta.userAgent)).toEqual(['first', 'second', 'short-lived']);
+      await store.destroy(first);
+      await sleep(700);
+      listed = await store.listByUser(userId);
+      expect(listed.map((e) => e.key)).toEqual([second]);
+      expect(await store.listByUser(`nobody-${randomUUID()}`)).toEqual([]);
+    });
+
+    it('keeps, expires and deletes cached values when it has a cache', async (ctx) => {
+      if (!store.getCached || !store.setCached || !store.deleteCached) return ctx.skip();
+      const name = `cache-${randomUUID()}`;
+      expect(await store.getCached(name)).toBeNull();
+      await store.setCached(name, '{"name":"Ada"}', 60_000);
+      expect(await store.getCached(name)).toBe('{"name":"Ada"}');
+      await store.deleteCached(name);
+      expect(await store.getCached(name)).toBeNull();
+      await store.setCached(name, 'short', 300);
+      await sleep(700);
+      expect(await store.getCached(name)).toBeNull();
+    });
+  });
+}
