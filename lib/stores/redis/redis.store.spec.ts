@@ -64,7 +64,7 @@ describe('RedisStore', () => {
     // The user index names neither the raw user id nor anything but the store key.
     const [index] = await admin.keys('spec:user:*');
     expect(index).not.toContain('u1');
-    expect(await admin.zrange(index, 0, -1)).toEqual([key]);
+    expect(await admin.zrange(index, '0', '-1')).toEqual([key]);
     await store.destroy(key);
     expect(await admin.exists(index)).toBe(0);
   });
