@@ -122,15 +122,17 @@ export async function createSessionTestApp(
   adapter: AdapterName,
   sessionModule: DynamicModule | SessionModuleOptions = {},
   extraImports: DynamicModule[] = [],
+  { trustProxy = false }: { trustProxy?: boolean } = {},
 ): Promise<INestApplication> {
   const session = 'module' in sessionModule ? sessionModule : SessionModule.forRoot(sessionModule as SessionModuleOptions);
   @Module({ imports: [session, TestFeatureModule, ...extraImports] })
   class TestAppModule {}
   const app = await NestFactory.create(
     TestAppModule,
-    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter({ trustProxy }),
     { logger: false },
   );
+  if (adapter === 'express' && trustProxy) app.getHttpAdapter().getInstance().set('trust proxy', true);
   await app.init();
   if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
   return app;
