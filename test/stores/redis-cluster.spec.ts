@@ -50,4 +50,15 @@ describe('RedisStore on Cluster', () => {
     expect(await store.count()).toBe(30);
     expect(await store.listByUser('spread-user')).toHaveLength(30);
   });
+
+  it('connects to a Cluster itself with RedisStore.connect and closes it on shutdown', async () => {
+    const store = RedisStore.connect({ cluster: cluster.startupNodes }, { prefix: 'owned:' });
+    const key = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const expiry = { expiresAt: now + 60_000, lastSeenAt: now };
+    expect(await store.apply(key, changes({ set: new Map([['a', '1']]) }), expiry, { createdAt: now, ...expiry })).toBe(true);
+    expect((await store.load(key))?.data.get('a')).toBe('1');
+    await store.onApplicationShutdown();
+    await expect(store.load(key)).rejects.toThrow(/^RedisStore load failed: /);
+  });
 });
