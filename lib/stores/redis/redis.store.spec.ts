@@ -241,6 +241,24 @@ describe('RedisStore', () => {
     await expect(owning.load(key)).rejects.toThrow(/^RedisStore load failed: /);
   });
 
+  it.each([
+    ['a lazyConnect client (connects on the first call)', { lazyConnect: true }],
+    ['a RESP3 client with RESP3 reply mapping', { protocol: 3, replyMapping: 'resp3' }],
+  ])('works with %s', async (_name, options) => {
+    const s = new RedisStore({ client: connect(options), prefix: 'variant:' });
+    const key = storeKey();
+    const userId = randomUUID();
+    expect(await s.apply(key, sets({ a: 1 }), expiry(60_000), meta(60_000, { userId }))).toBe(true);
+    expect(await s.apply(key, changes({ increment: new Map([['a', 2]]) }), expiry(60_000))).toBe(true);
+    const loaded = await s.load(key);
+    expect(decoded(loaded!.data)).toEqual({ a: 3 });
+    expect(loaded!.meta.userId).toBe(userId);
+    expect((await s.listByUser(userId)).map((e) => e.key)).toEqual([key]);
+    expect(await s.count()).toBeGreaterThanOrEqual(1);
+    expect(await s.destroy(key)).toBe(true);
+    expect(await s.listByUser(userId)).toEqual([]);
+  });
+
   it('rejects bad options', () => {
     expect(() => new RedisStore({ client: {} as Redis })).toThrow(TypeError);
     expect(() => new RedisStore({ client: admin, commandTimeout: 0 })).toThrow(/commandTimeout must be > 0 ms, got 0/);
