@@ -91,11 +91,13 @@ export class RedisUserIndex {
         else dead.push(key);
       });
     }
-    if (dead.length > 0) {
-      for (let i = 0; i < dead.length; i += 500) {
-        const chunk = dead.slice(i, i + 500);
-        await this.runner.run('listByUser (prune)', (c) => c.zrem(index, ...chunk));
-      }
+    for (let i = 0; i < dead.length; i += 500) {
+      const chunk = dead.slice(i, i + 500);
+      await this.runner.run('listByUser (prune)', (c) => c.zrem(index, ...chunk));
+    }
+    // Moves the next prune past twice the live sessions, so a user with many live sessions does
+    // not have every new one trigger a full check.
+    if (dead.length > 0 || keys.length >= PRUNE_AT) {
       const size = String(Math.max(PRUNE_AT, 2 * live.length));
       await this.runner.run('listByUser (prune)', (c) => c.set(prune, size, 'PX', PRUNE_HINT_TTL));
     }

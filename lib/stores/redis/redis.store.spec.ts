@@ -155,7 +155,9 @@ describe('RedisStore', () => {
     const client = connect();
     const counted = new RedisStore({ client, prefix: 'spec:' });
     const key = storeKey();
-    await counted.apply(key, sets({ a: 1 }), expiry(60_000), meta(60_000)); // loads the scripts
+    // Warm-up: ioredis sends a script's first call as EVAL, which also caches it on the server.
+    await counted.apply(key, sets({ a: 1 }), expiry(60_000), meta(60_000));
+    await counted.apply(storeKey(), sets({}), expiry(60_000), meta(60_000, { userId: 'warm-up' }));
     await counted.touch(key, expiry(60_000));
     await counted.destroy(storeKey());
     await client.ping();
@@ -185,6 +187,14 @@ describe('RedisStore', () => {
     expect(await measure(() => counted.apply(key, delta, expiry(60_000)))).toEqual(['evalsha']);
     expect(await measure(() => counted.touch(key, expiry(60_000)))).toEqual(['evalsha']);
     expect(await measure(() => counted.destroy(key))).toEqual(['evalsha']);
+    // A session bound to a user also writes (and later leaves) the user's index.
+    const bound = storeKey();
+    const userId = randomUUID();
+    expect(await measure(() => counted.apply(bound, sets({}), expiry(60_000), meta(60_000, { userId })))).toEqual([
+      'evalsha',
+      'evalsha',
+    ]);
+    expect(await measure(() => counted.destroy(bound))).toEqual(['evalsha', 'zrem']);
     monitor.disconnect();
   });
 
@@ -214,6 +224,16 @@ describe('RedisStore', () => {
     expect(listed).toHaveLength(1);
     expect(await admin.zcard(indexKey)).toBe(1);
   }, 60_000);
+
+  it('moves the next index prune past twice the live sessions', async () => {
+    const userId = `many-${randomUUID()}`;
+    const keys = Array.from({ length: 40 }, storeKey);
+    for (const k of keys) await store.apply(k, sets({}), expiry(60_000), meta(60_000, { userId }));
+    const prune = (await admin.keys('spec:user:*:prune'));
+    const hints = await Promise.all(prune.map((k) => admin.get(k)));
+    expect(hints).toContain('64'); // pruned once at 32 live sessions, next at 64
+    expect((await store.listByUser(userId)).map((e) => e.key).sort()).toEqual([...keys].sort());
+  });
 
   it('drops a destroyed or re-bound session from its user index', async () => {
     const userId = `u-${randomUUID()}`;
