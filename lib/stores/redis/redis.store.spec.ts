@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisServerHandle, startRedisServer } from '../../../test/support/redis-server';
 import { changes, describeStoreConformance } from '../../../test/stores/store-conformance';
@@ -282,5 +284,23 @@ describe('RedisStore', () => {
   it('rejects bad options', () => {
     expect(() => new RedisStore({ client: {} as Redis })).toThrow(TypeError);
     expect(() => new RedisStore({ client: admin, commandTimeout: 0 })).toThrow(/commandTimeout must be > 0 ms, got 0/);
+  });
+});
+
+describe('ioredis as an optional peer', () => {
+  it('is imported only as types in lib/ (the runtime require sits in RedisStore.connect)', () => {
+    const root = join(__dirname, '../..');
+    const files = (readdirSync(root, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+      .map((f) => join(root, f));
+    const valueImports = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => /from 'ioredis'|require\('ioredis'\)/.test(line) && !line.startsWith('import type'))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(valueImports).toEqual([
+      expect.stringMatching(/redis\.store\.ts: const ioredis = require\('ioredis'\) as typeof import\('ioredis'\);$/),
+    ]);
   });
 });
