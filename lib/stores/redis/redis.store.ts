@@ -23,7 +23,8 @@ import { RedisUserIndex } from './redis-user-index';
 export interface RedisStoreOptions {
   /**
    * An ioredis client: `Redis` (standalone, or configured with `sentinels`) or `Cluster`. It stays
-   * the caller's: the store never closes it. Leave ioredis's own `keyPrefix` unset (use `prefix`).
+   * the caller's: the store never closes it. A `keyPrefix` set on the client is applied before
+   * the store's `prefix`.
    */
   client: Redis | Cluster;
   /**
