@@ -47,6 +47,21 @@ export interface Session<T extends object = SessionData> {
   regenerate(): Promise<void>;
   /** Removes the session from the store and expires its cookie. */
   destroy(): Promise<void>;
+  /**
+   * Regenerates the id (fixation protection), binds the session to `userId` and indexes it under
+   * that user with this request's user agent and IP; past `maxSessionsPerUser`, the user's oldest
+   * sessions end. The absolute timeout restarts from the login.
+   */
+  login(userId: string, options?: LoginOptions): Promise<void>;
+  /** Destroys the session and drops it from its user's index. */
+  logout(): Promise<void>;
+  /** The logged-in user's profile through `userLoader`, cached; undefined when nobody is logged in. */
+  user<U = unknown>(): Promise<U | undefined>;
+}
+
+export interface LoginOptions {
+  /** Idle timeout in ms for this session instead of the module's `idleTimeout`. */
+  ttl?: number;
 }
 
 /** Where a request-bound session sends its id (cookie or header) and its end (expired cookie). */
@@ -80,6 +95,7 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     private base: ReadonlyMap<string, string>,
     private stored: boolean,
     private readonly writer?: SessionIdWriter,
+    private readonly origin: () => SessionOrigin = () => ({}),
   ) {}
 
   /** A session loaded from the store. */
@@ -89,18 +105,24 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     key: string,
     stored: StoredSession,
     writer?: SessionIdWriter,
+    origin?: () => SessionOrigin,
   ): ActiveSession {
-    return new ActiveSession(runtime, id, key, stored.meta, stored.data, true, writer);
+    return new ActiveSession(runtime, id, key, stored.meta, stored.data, true, writer, origin);
   }
 
   /** A new session with a fresh id; stored at its first save with changes. */
-  static fresh(runtime: SessionRuntime, origin: SessionOrigin = {}, writer?: SessionIdWriter, ttl?: number): ActiveSession {
+  static fresh(
+    runtime: SessionRuntime,
+    origin: () => SessionOrigin = () => ({}),
+    writer?: SessionIdWriter,
+    ttl?: number,
+  ): ActiveSession {
     const id = generateSessionId();
     const now = Date.now();
-    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin };
+    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin() };
     if (ttl !== undefined) meta.ttl = ttl;
     meta.expiresAt = runtime.expiryAt(meta, now).expiresAt;
-    return new ActiveSession(runtime, id, sessionKey(id), meta, new Map(), false, writer);
+    return new ActiveSession(runtime, id, sessionKey(id), meta, new Map(), false, writer, origin);
   }
 
   get id(): string {
@@ -214,14 +236,44 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
   }
 
   destroy(): Promise<void> {
+    return this.serially(() => this.end('destroyed'));
+  }
+
+  login(userId: string, options: LoginOptions = {}): Promise<void> {
+    if (typeof userId !== 'string' || userId.length === 0) {
+      return Promise.reject(new TypeError('login(userId) needs a non-empty string'));
+    }
+    const { ttl } = options;
+    if (ttl !== undefined && !(Number.isFinite(ttl) && ttl > 0)) {
+      return Promise.reject(new TypeError(`login ttl must be > 0 ms, got ${String(ttl)}`));
+    }
     return this.serially(async () => {
+      const previous = this.currentKey;
+      const meta: Partial<SessionMeta> = { ...this.origin(), userId, createdAt: Date.now() };
+      if (ttl !== undefined) meta.ttl = ttl;
+      await this.moveToNewId(meta);
       if (this.state !== 'open') return;
-      if (this.stored) await this.runtime.call('destroy', () => this.runtime.store.destroy(this.currentKey));
-      this.state = 'destroyed';
-      this.changes.reset();
-      this.writer?.revoke();
-      if (this.stored) this.runtime.emit('destroyed', this.currentKey, { userId: this.meta.userId });
+      this.runtime.emit('login', this.currentKey, { userId, previousHandle: previous });
+      await this.runtime.users.enforceLimit(userId, this.currentKey);
     });
+  }
+
+  logout(): Promise<void> {
+    return this.serially(() => this.end('logout'));
+  }
+
+  async user<U = unknown>(): Promise<U | undefined> {
+    const { userId } = this.meta;
+    return userId === undefined ? undefined : this.runtime.users.profile<U>(userId);
+  }
+
+  private async end(event: 'destroyed' | 'logout'): Promise<void> {
+    if (this.state !== 'open') return;
+    if (this.stored) await this.runtime.call('destroy', () => this.runtime.store.destroy(this.currentKey));
+    this.state = 'destroyed';
+    this.changes.reset();
+    this.writer?.revoke();
+    if (this.stored) this.runtime.emit(event, this.currentKey, { userId: this.meta.userId });
   }
 
   /**

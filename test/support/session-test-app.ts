@@ -25,7 +25,6 @@ interface TestData {
   n: number;
   flash: string;
   name: string;
-  [key: string]: unknown;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,7 +65,7 @@ class TestController {
   }
 
   @Post('set/:key')
-  set(@Session() session: Session<TestData>, @Param('key') key: string, @Query('value') value?: string) {
+  set(@Session() session: Session, @Param('key') key: string, @Query('value') value?: string) {
     session.set(key, value ?? key);
     return { id: session.id };
   }
@@ -77,7 +76,7 @@ class TestController {
   }
 
   @Post('slow/:key')
-  async slow(@Session() session: Session<TestData>, @Param('key') key: string, @Query('ms') ms = '300') {
+  async slow(@Session() session: Session, @Param('key') key: string, @Query('ms') ms = '300') {
     await sleep(Number(ms));
     session.set(key, 'late');
     return { ok: true };
