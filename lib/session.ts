@@ -79,6 +79,16 @@ export interface SessionOrigin {
 
 type SessionState = 'open' | 'destroyed' | 'lost';
 
+/** A stored JSON value; text that is not JSON (written by something else) reads as absent. */
+function decodeStored(json: string | undefined): unknown {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The implementation of `Session<T>`. Internal: users see the interface. */
 export class ActiveSession<T extends object = SessionData> implements Session<T> {
   private state: SessionState = 'open';
@@ -156,12 +166,11 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
-    const json = this.effective(key);
-    return json === undefined ? undefined : (JSON.parse(json) as T[K]);
+    return decodeStored(this.effective(key)) as T[K] | undefined;
   }
 
   has(key: keyof T & string): boolean {
-    return this.effective(key) !== undefined;
+    return decodeStored(this.effective(key)) !== undefined;
   }
 
   set<K extends keyof T & string>(key: K, value: T[K]): void {
@@ -194,8 +203,8 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     for (const key of this.changes.set.keys()) keys.add(key);
     for (const key of this.changes.increment.keys()) keys.add(key);
     for (const key of keys) {
-      const json = this.effective(key);
-      if (json !== undefined) Object.defineProperty(out, key, { value: JSON.parse(json), enumerable: true });
+      const value = decodeStored(this.effective(key));
+      if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true });
     }
     return Object.freeze(out);
   }
@@ -205,9 +214,9 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     if (typeof by !== 'number' || !Number.isFinite(by)) {
       throw new TypeError(`increment('${key}') needs a finite number, got ${String(by)}`);
     }
-    const current = this.effective(key);
-    if (current !== undefined && typeof JSON.parse(current) !== 'number') {
-      throw new TypeError(`increment('${key}'): the session holds a ${typeof JSON.parse(current)} there, not a number`);
+    const current = decodeStored(this.effective(key));
+    if (current !== undefined && typeof current !== 'number') {
+      throw new TypeError(`increment('${key}'): the session holds a ${typeof current} there, not a number`);
     }
     if (this.changes.hides(key)) {
       // The stored value no longer counts, so the result is known here: record it as a set.
