@@ -28,6 +28,8 @@ interface TestData {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What a real handler does between reading and writing: await some I/O (here 0-4 ms). */
+const someIo = () => sleep(Math.floor(Math.random() * 5));
 
 /** Marks what a guard saw, so a test can check the handler got the same object. */
 @Injectable()
@@ -65,13 +67,15 @@ class TestController {
   }
 
   @Post('set/:key')
-  set(@Session() session: Session, @Param('key') key: string, @Query('value') value?: string) {
+  async set(@Session() session: Session, @Param('key') key: string, @Query('value') value?: string) {
+    await someIo();
     session.set(key, value ?? key);
     return { id: session.id };
   }
 
   @Post('incr')
-  incr(@Session() session: Session<TestData>) {
+  async incr(@Session() session: Session<TestData>) {
+    await someIo();
     return { n: session.increment('n') };
   }
 
