@@ -3,9 +3,9 @@ import { REQUEST_SESSION_STATE } from './session.constants';
 import { HttpRequestLike, clientIp, requestHeader } from './http/http-exchange';
 import { IncomingSessionId, readSessionId } from './http/read-session-id';
 import { ResponseIdWriter } from './http/response-id-writer';
+import { VerifiedIdCache } from './http/verified-id-cache';
 import { ActiveSession, SessionOrigin } from './session';
 import { SessionRuntime } from './session-runtime';
-import { sessionKey } from './utils/session-key.util';
 
 interface RequestSessionState {
   session: Promise<ActiveSession>;
@@ -28,17 +28,19 @@ const MAX_USER_AGENT = 512;
  */
 @Injectable()
 export class RequestSessions {
+  private readonly verified = new VerifiedIdCache();
+
   constructor(private readonly runtime: SessionRuntime) {}
 
   /** The request's session, loaded on first call; later calls share the same object. */
   forRequest(req: SessionRequest): Promise<ActiveSession> {
     const existing = req[REQUEST_SESSION_STATE];
     if (existing) return existing.session;
-    const incoming = readSessionId(req, this.runtime.settings);
+    const incoming = readSessionId(req, this.runtime.settings, this.verified);
     const writer = new ResponseIdWriter(this.runtime.settings, req, incoming.source);
     if (req[RESPONSE] !== undefined) writer.bind(req[RESPONSE]);
-    const state: RequestSessionState = { writer, session: this.open(req, incoming, writer) };
-    state.session.then((session) => (state.loaded = session), () => undefined);
+    const state: RequestSessionState = { writer, session: undefined as unknown as Promise<ActiveSession> };
+    state.session = this.open(req, incoming, state);
     req[REQUEST_SESSION_STATE] = state;
     return state.session;
   }
@@ -62,17 +64,17 @@ export class RequestSessions {
     return state.session.then((session) => session.commit(), () => undefined);
   }
 
-  private async open(req: SessionRequest, incoming: IncomingSessionId, writer: ResponseIdWriter): Promise<ActiveSession> {
+  private async open(req: SessionRequest, incoming: IncomingSessionId, state: RequestSessionState): Promise<ActiveSession> {
     const { runtime } = this;
     const requestOrigin = () => origin(req);
-    if (incoming.id !== undefined) {
-      const key = sessionKey(incoming.id);
+    const { id, key } = incoming;
+    if (id !== undefined && key !== undefined) {
       const stored = await runtime.call('load', () => runtime.store.load(key));
       if (stored && runtime.isAlive(stored.meta, Date.now())) {
-        return ActiveSession.loaded(runtime, incoming.id, key, stored, writer, requestOrigin);
+        return (state.loaded = ActiveSession.loaded(runtime, id, key, stored, state.writer, requestOrigin));
       }
     }
-    return ActiveSession.fresh(runtime, requestOrigin, writer);
+    return (state.loaded = ActiveSession.fresh(runtime, requestOrigin, state.writer));
   }
 }
 

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { Observable, Subscriber } from 'rxjs';
 import { USES_SESSION } from './session.constants';
 import { RequestSessions } from './request-sessions';
 
@@ -21,44 +21,45 @@ export class SessionInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest();
     this.sessions.attachResponse(req, http.getResponse());
-    if (!this.usesSession(context.getHandler())) return this.savedAfter(req, next);
+    const loading = this.usesSession(context.getHandler()) ? this.sessions.forRequest(req) : undefined;
     return new Observable((subscriber) => {
-      let inner: { unsubscribe(): void } | undefined;
-      this.sessions.forRequest(req).then(
-        () => (inner = this.savedAfter(req, next).subscribe(subscriber)),
-        (error) => subscriber.error(error),
-      );
-      return () => inner?.unsubscribe();
+      let handling: { unsubscribe(): void } | undefined;
+      let closed = false;
+      const handle = () => {
+        if (closed) return;
+        handling = next.handle().subscribe({
+          next: (value) => subscriber.next(value),
+          error: (error) => this.saveThen(req, subscriber, { error }),
+          complete: () => this.saveThen(req, subscriber),
+        });
+      };
+      if (loading) loading.then(handle, (error) => subscriber.error(error));
+      else handle();
+      return () => {
+        closed = true;
+        handling?.unsubscribe();
+      };
     });
   }
 
-  /** The handler's result, completing only once the session is saved. */
-  private savedAfter(req: Parameters<RequestSessions["commit"]>[0], next: CallHandler): Observable<unknown> {
-    return new Observable((subscriber) =>
-      next.handle().subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error) => {
-          const saving = this.sessions.commit(req);
-          if (!saving) return subscriber.error(error);
-          // Keep what the handler set before it threw (a flash message), then rethrow its error.
-          saving.then(
-            () => subscriber.error(error),
-            (saveError) => {
-              this.logger.error(`Session not saved after a failed handler: ${saveError}`);
-              subscriber.error(error);
-            },
-          );
-        },
-        complete: () => {
-          const saving = this.sessions.commit(req);
-          if (!saving) return subscriber.complete();
-          saving.then(
-            () => subscriber.complete(),
-            (saveError) => subscriber.error(saveError),
-          );
-        },
-      }),
-    );
+  /**
+   * Saves the request's session, then completes, or rethrows the handler's error: what the
+   * handler set before it threw (a flash message) is kept. A failed save fails the request only
+   * when the handler succeeded; otherwise it is logged and the handler's error wins.
+   */
+  private saveThen(
+    req: Parameters<RequestSessions['commit']>[0],
+    subscriber: Subscriber<unknown>,
+    failure?: { error: unknown },
+  ): void {
+    const saving = this.sessions.commit(req);
+    const finish = () => (failure ? subscriber.error(failure.error) : subscriber.complete());
+    if (!saving) return finish();
+    saving.then(finish, (saveError) => {
+      if (!failure) return subscriber.error(saveError);
+      this.logger.error(`Session not saved after a failed handler: ${saveError}`);
+      subscriber.error(failure.error);
+    });
   }
 
   private usesSession(handler: object): boolean {

@@ -2,25 +2,40 @@ import { SESSION_ID_PATTERN } from '../session.constants';
 import type { SessionIdSource } from '../interfaces/session-module-options.interface';
 import type { SessionSettings } from '../session-settings';
 import { readCookie } from '../utils/read-cookie.util';
+import { sessionKey } from '../utils/session-key.util';
 import { unsignSessionId } from '../utils/sign-session-id.util';
 import { HttpRequestLike, queryParameter, requestHeader } from './http-exchange';
+import { VerifiedIdCache } from './verified-id-cache';
 
 export interface IncomingSessionId {
   /** A well-formed (and, for cookies with a secret, correctly signed) id; not yet known to exist. */
   id?: string;
+  /** The store key of `id`. */
+  key?: string;
   /** Where the client sent its id (even an invalid one): the answer goes back the same way. */
   source?: SessionIdSource;
 }
 
 /** Reads the id from the configured sources in order; the first well-formed one wins. */
-export function readSessionId(req: HttpRequestLike, settings: SessionSettings): IncomingSessionId {
+export function readSessionId(
+  req: HttpRequestLike,
+  settings: SessionSettings,
+  verified: VerifiedIdCache,
+): IncomingSessionId {
   let firstSource: SessionIdSource | undefined;
   for (const source of settings.idFrom) {
     const raw = rawValue(req, settings, source);
     if (raw === undefined || raw === '') continue;
     firstSource ??= source;
+    const cacheKey = source === 'cookie' ? raw : `${source}:${raw}`;
+    const known = verified.get(cacheKey);
+    if (known) return { ...known, source };
     const id = source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
-    if (id !== undefined && SESSION_ID_PATTERN.test(id)) return { id, source };
+    if (id !== undefined && SESSION_ID_PATTERN.test(id)) {
+      const key = sessionKey(id);
+      verified.remember(cacheKey, id, key);
+      return { id, key, source };
+    }
   }
   return { source: firstSource };
 }
