@@ -13,22 +13,26 @@
  * Reply: 2 created, 1 applied to the stored session, 0 absent (nothing written), -1 the key holds
  * something that is not a session (nothing written; with create metadata it is replaced: 2).
  *
- * Increments add in doubles, like JavaScript: a stored value that is missing or not a finite
- * number counts as 0; the result is written as the shortest text that reads back as the same
- * double (integers below 2^53 as plain digits), and as 'null' when not finite (JSON.stringify's
- * answer), so the script never errors on foreign values.
+ * Increments: an integer delta on an integer value is one HINCRBY (exact). Otherwise they add in
+ * doubles, like JavaScript: a stored value that is missing or not a finite number counts as 0; the
+ * result is written as the shortest text that reads back as the same double (integers below 2^53
+ * as plain digits), and as 'null' when not finite (JSON.stringify's answer), so the script never
+ * errors on foreign values.
  */
 export const APPLY_SESSION_SCRIPT = `
 local key = KEYS[1]
 local ncreate = tonumber(ARGV[9])
-local kind = redis.call('TYPE', key)['ok']
 local result = 1
-if kind == 'none' then
-  if ncreate == 0 then return 0 end
-  result = 2
-elseif kind ~= 'hash' or redis.call('HEXISTS', key, 'm:createdAt') == 0 then
-  if ncreate == 0 then return -1 end
-  redis.call('DEL', key)
+-- Common path: one HEXISTS tells a live session. Only when it says no (or the key is not a hash)
+-- does EXISTS tell an absent key from a foreign one.
+local marked = redis.pcall('HEXISTS', key, 'm:createdAt')
+if type(marked) == 'table' or marked == 0 then
+  if redis.call('EXISTS', key) == 0 then
+    if ncreate == 0 then return 0 end
+  else
+    if ncreate == 0 then return -1 end
+    redis.call('DEL', key)
+  end
   result = 2
 end
 
@@ -70,25 +74,35 @@ if nd > 0 then
   hdel_all(deleted)
   at = at + nd
 end
-for i = 0, ns - 1 do
-  redis.call('HSET', key, ARGV[at + 2 * i], ARGV[at + 2 * i + 1])
-end
+
+-- Every field written goes into one HSET at the end: sets, computed increments, metadata.
+local writes = { 'm:expiresAt', ARGV[2], 'm:lastSeenAt', ARGV[3] }
+if ARGV[4] ~= '' then writes[#writes + 1] = 'm:ttl'; writes[#writes + 1] = ARGV[4] end
+for i = 0, 2 * ns - 1 do writes[#writes + 1] = ARGV[at + i] end
 at = at + 2 * ns
 for i = 0, ni - 1 do
   local field = ARGV[at + 2 * i]
-  local stored = tonumber(redis.call('HGET', key, field) or '')
-  if not finite(stored) then stored = 0 end
-  redis.call('HSET', key, field, json_number(stored + (tonumber(ARGV[at + 2 * i + 1]) or 0)))
+  local delta = tonumber(ARGV[at + 2 * i + 1]) or 0
+  local added = false
+  -- Integer deltas on integer values: HINCRBY, one call, exact in 64 bits. It refuses (and
+  -- leaves untouched) floats, foreign text and overflow; those take the double path below.
+  if delta == math.floor(delta) and math.abs(delta) < 9007199254740992 then
+    added = type(redis.pcall('HINCRBY', key, field, string.format('%d', delta))) == 'number'
+  end
+  if not added then
+    local stored = tonumber(redis.call('HGET', key, field) or '')
+    if not finite(stored) then stored = 0 end
+    writes[#writes + 1] = field
+    writes[#writes + 1] = json_number(stored + delta)
+  end
 end
 at = at + 2 * ni
 if result == 2 then
-  for i = 0, ncreate - 1 do
-    redis.call('HSET', key, ARGV[at + 2 * i], ARGV[at + 2 * i + 1])
-  end
+  for i = 0, 2 * ncreate - 1 do writes[#writes + 1] = ARGV[at + i] end
 end
-
-redis.call('HSET', key, 'm:expiresAt', ARGV[2], 'm:lastSeenAt', ARGV[3])
-if ARGV[4] ~= '' then redis.call('HSET', key, 'm:ttl', ARGV[4]) end
+for i = 1, #writes, 1000 do
+  redis.call('HSET', key, unpack(writes, i, math.min(i + 999, #writes)))
+end
 redis.call('PEXPIRE', key, ARGV[1])
 return result
 `;

@@ -9,11 +9,16 @@
  */
 export const TOUCH_SESSION_SCRIPT = `
 local key = KEYS[1]
-local kind = redis.call('TYPE', key)['ok']
-if kind == 'none' then return 0 end
-if kind ~= 'hash' or redis.call('HEXISTS', key, 'm:createdAt') == 0 then return -1 end
-redis.call('HSET', key, 'm:expiresAt', ARGV[2], 'm:lastSeenAt', ARGV[3])
-if ARGV[4] ~= '' then redis.call('HSET', key, 'm:ttl', ARGV[4]) end
+local marked = redis.pcall('HEXISTS', key, 'm:createdAt')
+if type(marked) == 'table' or marked == 0 then
+  if redis.call('EXISTS', key) == 0 then return 0 end
+  return -1
+end
+if ARGV[4] ~= '' then
+  redis.call('HSET', key, 'm:expiresAt', ARGV[2], 'm:lastSeenAt', ARGV[3], 'm:ttl', ARGV[4])
+else
+  redis.call('HSET', key, 'm:expiresAt', ARGV[2], 'm:lastSeenAt', ARGV[3])
+end
 redis.call('PEXPIRE', key, ARGV[1])
 return 1
 `;
