@@ -1,0 +1,17 @@
+import type { INestApplication } from '@nestjs/common';
+import type { SetupContext } from './bench-config';
+import { createExpressBare, createFastifyBare } from './bare.setup';
+import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
+import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
+
+export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
+
+/** Every app the runner can start, by the name the runner and the report use. */
+export const SETUP_FACTORIES: Record<string, SetupFactory> = {
+  'express-bare': createExpressBare,
+  'express-session-memory': createExpressSessionMemory,
+  'express-session-redis': createExpressSessionRedis,
+  'fastify-bare': createFastifyBare,
+  'fastify-session-memory': createFastifySessionMemory,
+  'fastify-session-redis': createFastifySessionRedis,
+};
