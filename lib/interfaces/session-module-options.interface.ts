@@ -1,0 +1,84 @@
+import type { Type } from '@nestjs/common';
+import type { SessionStore } from '../stores/session-store';
+
+/** Where a request's session id may come from. */
+export type SessionIdSource = 'cookie' | 'header' | 'query';
+
+export interface SessionCookieOptions {
+  /** @default 'sid' */
+  name?: string;
+  /** @default 'lax' */
+  sameSite?: 'lax' | 'strict' | 'none';
+  /**
+   * `'auto'`: Secure when the request came over HTTPS, as the platform reports it (Express's
+   * `trust proxy`, Fastify's `trustProxy` decide whether X-Forwarded-Proto counts).
+   * @default 'auto'
+   */
+  secure?: boolean | 'auto';
+  /** @default true */
+  httpOnly?: boolean;
+  /** @default '/' */
+  path?: string;
+  /** @default undefined (host-only cookie) */
+  domain?: string;
+}
+
+/** What `SessionModule.forRoot` takes. Every field is optional; all durations are milliseconds. */
+export interface SessionModuleOptions {
+  /**
+   * Signs the id cookie. The first secret signs; every secret verifies, so a new secret can be put
+   * first while cookies signed with the old one keep working. Ids sent by header or query are
+   * never signed (they are 192 random bits either way).
+   * @default undefined (unsigned cookie)
+   */
+  secret?: string | string[];
+  /**
+   * The store instance, or a class Nest instantiates with its dependencies injected.
+   * @default new MemoryStore()
+   */
+  store?: SessionStore | { useClass: Type<SessionStore> };
+  cookie?: SessionCookieOptions;
+  /**
+   * Ms without a request after which a session expires.
+   * @default 1_800_000 (30 minutes)
+   */
+  idleTimeout?: number;
+  /**
+   * Ms after creation when a session expires however active it is.
+   * @default 86_400_000 (24 hours)
+   */
+  absoluteTimeout?: number;
+  /**
+   * Where the id is read from, in this order. `'query'` is opt-in: ids in URLs leak through logs
+   * and Referer headers. The query parameter is named like the cookie.
+   * @default ['cookie', 'header']
+   */
+  idFrom?: SessionIdSource[];
+  /**
+   * Header that carries the id in and out when `'header'` is in `idFrom`.
+   * @default 'x-session-id'
+   */
+  header?: string;
+  /**
+   * Ms a store call may take before the request gets a 503 `SessionStoreUnavailableError`.
+   * @default 1_000
+   */
+  storeTimeout?: number;
+  /**
+   * An unchanged session's expiry is pushed forward (one store touch, no data rewrite) only once
+   * it has moved by at least this many ms, not on every request.
+   * @default min(60_000, idleTimeout / 10)
+   */
+  touchInterval?: number;
+  /**
+   * Largest session, in bytes of stored JSON (keys plus values); a `set` past it throws a 413
+   * `SessionTooLargeError`.
+   * @default 65_536
+   */
+  maxSessionBytes?: number;
+  /**
+   * Store a session (and send its cookie) even when the request left it empty and unchanged.
+   * @default false
+   */
+  saveUninitialized?: boolean;
+}

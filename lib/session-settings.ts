@@ -1,0 +1,117 @@
+import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
+import type {
+  SessionIdSource,
+  SessionModuleOptions,
+} from './interfaces/session-module-options.interface';
+
+/** The validated, frozen form of `SessionModuleOptions` that the rest of the module reads. */
+export interface SessionSettings {
+  readonly secrets: readonly string[];
+  readonly cookie: {
+    readonly name: string;
+    readonly sameSite: 'lax' | 'strict' | 'none';
+    readonly secure: boolean | 'auto';
+    readonly httpOnly: boolean;
+    readonly path: string;
+    readonly domain?: string;
+  };
+  readonly idleTimeout: number;
+  readonly absoluteTimeout: number;
+  readonly idFrom: readonly SessionIdSource[];
+  readonly header: string;
+  readonly storeTimeout: number;
+  readonly touchInterval: number;
+  readonly maxSessionBytes: number;
+  readonly saveUninitialized: boolean;
+}
+
+const DEFAULTS = {
+  cookie: { name: 'sid', sameSite: 'lax', secure: 'auto', httpOnly: true, path: '/' },
+  idleTimeout: 30 * 60_000,
+  absoluteTimeout: 24 * 3_600_000,
+  idFrom: ['cookie', 'header'],
+  header: 'x-session-id',
+  storeTimeout: 1_000,
+  maxSessionBytes: 65_536,
+  saveUninitialized: false,
+} as const;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 7230 token: cookie and header names
+const SOURCES: readonly SessionIdSource[] = ['cookie', 'header', 'query'];
+
+function fail(message: string): never {
+  throw new InvalidSessionOptionsError(message);
+}
+
+function positive(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(`${name} must be > 0 ms, got ${String(value)}`);
+  }
+  return value;
+}
+
+function secretsOf(secret: SessionModuleOptions['secret']): string[] {
+  if (secret === undefined) return [];
+  const secrets = Array.isArray(secret) ? secret : [secret];
+  if (secrets.length === 0) fail('secret must not be an empty array; omit it to leave cookies unsigned');
+  secrets.forEach((s, i) => {
+    if (typeof s !== 'string' || s.length === 0) fail(`secret[${i}] must be a non-empty string`);
+  });
+  return secrets;
+}
+
+/** Validates options into settings; throws `InvalidSessionOptionsError` naming the bad option. */
+export function resolveSessionSettings(options: SessionModuleOptions = {}): SessionSettings {
+  const cookie = { ...DEFAULTS.cookie, ...options.cookie };
+  if (!TOKEN.test(cookie.name)) fail(`cookie.name must be a cookie token, got '${cookie.name}'`);
+  if (!['lax', 'strict', 'none'].includes(cookie.sameSite)) {
+    fail(`cookie.sameSite must be 'lax', 'strict' or 'none', got '${String(cookie.sameSite)}'`);
+  }
+  if (cookie.sameSite === 'none' && cookie.secure === false) {
+    fail("cookie.sameSite 'none' requires cookie.secure true or 'auto' (browsers drop it otherwise)");
+  }
+  if (![true, false, 'auto'].includes(cookie.secure)) {
+    fail(`cookie.secure must be true, false or 'auto', got '${String(cookie.secure)}'`);
+  }
+  if (typeof cookie.path !== 'string' || !cookie.path.startsWith('/') || /[;\s]/.test(cookie.path)) {
+    fail(`cookie.path must start with '/' and hold no ';' or spaces, got '${String(cookie.path)}'`);
+  }
+  if (cookie.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(cookie.domain)) {
+    fail(`cookie.domain must be a host name, got '${String(cookie.domain)}'`);
+  }
+
+  const idleTimeout = positive('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout);
+  const absoluteTimeout = positive('absoluteTimeout', options.absoluteTimeout ?? DEFAULTS.absoluteTimeout);
+  if (absoluteTimeout < idleTimeout) {
+    fail(`absoluteTimeout (${absoluteTimeout} ms) must be >= idleTimeout (${idleTimeout} ms)`);
+  }
+
+  const idFrom = options.idFrom ?? DEFAULTS.idFrom;
+  if (!Array.isArray(idFrom) || idFrom.length === 0) fail('idFrom must name at least one source');
+  for (const source of idFrom) {
+    if (!SOURCES.includes(source)) fail(`idFrom holds '${String(source)}'; use 'cookie', 'header' or 'query'`);
+  }
+  const header = (options.header ?? DEFAULTS.header).toLowerCase();
+  if (!TOKEN.test(header)) fail(`header must be a header name, got '${header}'`);
+
+  const maxSessionBytes = options.maxSessionBytes ?? DEFAULTS.maxSessionBytes;
+  if (!Number.isInteger(maxSessionBytes) || maxSessionBytes <= 0) {
+    fail(`maxSessionBytes must be a positive integer, got ${String(maxSessionBytes)}`);
+  }
+
+  return Object.freeze({
+    secrets: Object.freeze(secretsOf(options.secret)),
+    cookie: Object.freeze(cookie),
+    idleTimeout,
+    absoluteTimeout,
+    idFrom: Object.freeze([...new Set(idFrom)]),
+    header,
+    storeTimeout: positive('storeTimeout', options.storeTimeout ?? DEFAULTS.storeTimeout),
+    touchInterval: positive(
+      'touchInterval',
+      options.touchInterval ?? Math.min(60_000, Math.floor(idleTimeout / 10) || 1),
+    ),
+    maxSessionBytes,
+    saveUninitialized: options.saveUninitialized ?? DEFAULTS.saveUninitialized,
+  });
+}

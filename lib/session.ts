@@ -1,0 +1,353 @@
+import { FORBIDDEN_SESSION_KEYS } from './session.constants';
+import { SessionChangeSet } from './session-change-set';
+import type { SessionRuntime } from './session-runtime';
+import { SessionTooLargeError } from './errors/session-too-large.error';
+import { SessionMeta, StoredSession } from './stores/session-store';
+import { applySessionChanges, storedNumber } from './utils/apply-session-changes.util';
+import { encodeSessionValue } from './utils/encode-session-value.util';
+import { generateSessionId } from './utils/generate-session-id.util';
+import { sessionKey } from './utils/session-key.util';
+
+/** The default shape of session data when no type is given. */
+export type SessionData = Record<string, unknown>;
+
+/** The keys of `T` whose values are numbers: the ones `increment` accepts. */
+export type NumericKeys<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends number ? K : never;
+}[keyof T] &
+  string;
+
+/**
+ * A request's session, typed by its data `T`. Reads see this request's own changes; writes are
+ * recorded as per-key operations and applied to the stored session as a delta at save, so
+ * concurrent requests on one session never lose each other's changes.
+ */
+export interface Session<T extends object = SessionData> {
+  /** The id the client presents (cookie value before signing, or header value). */
+  readonly id: string;
+  /** Not stored yet: created by this request. */
+  readonly isNew: boolean;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  /** The user bound by `login`, if any. */
+  readonly userId?: string;
+  get<K extends keyof T & string>(key: K): T[K] | undefined;
+  /** Throws a TypeError for a value that is not JSON-serialisable and a 413 past `maxSessionBytes`. */
+  set<K extends keyof T & string>(key: K, value: T[K]): void;
+  has(key: keyof T & string): boolean;
+  delete(key: keyof T & string): void;
+  clear(): void;
+  /** A read-only copy of all data. */
+  all(): Readonly<Partial<T>>;
+  /** Adds `by` and returns the new value; saved as a delta, so concurrent increments all count. */
+  increment(key: NumericKeys<T>, by?: number): number;
+  /** Persists now (before a redirect or a stream); otherwise saving happens after the handler. */
+  save(): Promise<void>;
+  /** New id, same data, old id dead. Call on any privilege change. */
+  regenerate(): Promise<void>;
+  /** Removes the session from the store and expires its cookie. */
+  destroy(): Promise<void>;
+}
+
+/** Where a request-bound session sends its id (cookie or header) and its end (expired cookie). */
+export interface SessionIdWriter {
+  /** Sends `id`, valid until `deadline` (epoch ms). */
+  issue(id: string, deadline: number): void;
+  revoke(): void;
+}
+
+/** Request facts recorded when a session is created. */
+export interface SessionOrigin {
+  userAgent?: string;
+  ip?: string;
+}
+
+type SessionState = 'open' | 'destroyed' | 'lost';
+
+/** The implementation of `Session<T>`. Internal: users see the interface. */
+export class ActiveSession<T extends object = SessionData> implements Session<T> {
+  private state: SessionState = 'open';
+  private readonly changes = new SessionChangeSet();
+  /** Bytes of stored JSON, computed on the first write. */
+  private bytes?: number;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly runtime: SessionRuntime,
+    private currentId: string,
+    private currentKey: string,
+    private meta: SessionMeta,
+    private base: ReadonlyMap<string, string>,
+    private stored: boolean,
+    private readonly writer?: SessionIdWriter,
+  ) {}
+
+  /** A session loaded from the store. */
+  static loaded(
+    runtime: SessionRuntime,
+    id: string,
+    key: string,
+    stored: StoredSession,
+    writer?: SessionIdWriter,
+  ): ActiveSession {
+    return new ActiveSession(runtime, id, key, stored.meta, stored.data, true, writer);
+  }
+
+  /** A new session with a fresh id; stored at its first save with changes. */
+  static fresh(runtime: SessionRuntime, origin: SessionOrigin = {}, writer?: SessionIdWriter, ttl?: number): ActiveSession {
+    const id = generateSessionId();
+    const now = Date.now();
+    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin };
+    if (ttl !== undefined) meta.ttl = ttl;
+    meta.expiresAt = runtime.expiryAt(meta, now).expiresAt;
+    return new ActiveSession(runtime, id, sessionKey(id), meta, new Map(), false, writer);
+  }
+
+  get id(): string {
+    return this.currentId;
+  }
+  /** The store key, also the public handle used by `listByUser` and events. */
+  get handle(): string {
+    return this.currentKey;
+  }
+  get isNew(): boolean {
+    return !this.stored;
+  }
+  get createdAt(): Date {
+    return new Date(this.meta.createdAt);
+  }
+  get expiresAt(): Date {
+    return new Date(this.meta.expiresAt);
+  }
+  get userId(): string | undefined {
+    return this.meta.userId;
+  }
+  /** @internal */
+  get metadata(): Readonly<SessionMeta> {
+    return this.meta;
+  }
+
+  /** @internal Binds a session that is not stored yet to a user (token sessions). */
+  bindUser(userId: string): void {
+    if (this.stored) throw new Error('bindUser is for new sessions; stored ones log in');
+    this.meta = { ...this.meta, userId };
+  }
+
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    const json = this.effective(key);
+    return json === undefined ? undefined : (JSON.parse(json) as T[K]);
+  }
+
+  has(key: keyof T & string): boolean {
+    return this.effective(key) !== undefined;
+  }
+
+  set<K extends keyof T & string>(key: K, value: T[K]): void {
+    this.assertWritable(key);
+    const json = encodeSessionValue(key, value);
+    this.resize(key, json);
+    this.changes.set.set(key, json);
+    this.changes.delete.delete(key);
+    this.changes.increment.delete(key);
+  }
+
+  delete(key: keyof T & string): void {
+    this.assertWritable(key);
+    this.resize(key, undefined);
+    this.changes.set.delete(key);
+    this.changes.increment.delete(key);
+    if (!this.changes.clear && this.base.has(key)) this.changes.delete.add(key);
+  }
+
+  clear(): void {
+    this.assertOpen();
+    this.changes.reset();
+    this.changes.clear = true;
+    this.bytes = 0;
+  }
+
+  all(): Readonly<Partial<T>> {
+    const out = {} as Partial<T>;
+    const keys = new Set<string>(this.changes.clear ? [] : this.base.keys());
+    for (const key of this.changes.set.keys()) keys.add(key);
+    for (const key of this.changes.increment.keys()) keys.add(key);
+    for (const key of keys) {
+      const json = this.effective(key);
+      if (json !== undefined) Object.defineProperty(out, key, { value: JSON.parse(json), enumerable: true });
+    }
+    return Object.freeze(out);
+  }
+
+  increment(key: NumericKeys<T>, by = 1): number {
+    this.assertWritable(key);
+    if (typeof by !== 'number' || !Number.isFinite(by)) {
+      throw new TypeError(`increment('${key}') needs a finite number, got ${String(by)}`);
+    }
+    const current = this.effective(key);
+    if (current !== undefined && typeof JSON.parse(current) !== 'number') {
+      throw new TypeError(`increment('${key}'): the session holds a ${typeof JSON.parse(current)} there, not a number`);
+    }
+    if (this.changes.hides(key)) {
+      // The stored value no longer counts, so the result is known here: record it as a set.
+      const value = storedNumber(this.changes.set.get(key)) + by;
+      this.changes.set.set(key, JSON.stringify(value));
+      this.changes.delete.delete(key);
+      return value;
+    }
+    const delta = (this.changes.increment.get(key) ?? 0) + by;
+    this.changes.increment.set(key, delta);
+    return storedNumber(this.base.get(key)) + delta;
+  }
+
+  save(): Promise<void> {
+    return this.serially(() => this.persist(false));
+  }
+
+  /** @internal End of request: persist, or refresh the expiry when nothing changed. */
+  commit(): Promise<void> {
+    return this.serially(() => this.persist(true));
+  }
+
+  regenerate(): Promise<void> {
+    return this.serially(() => this.moveToNewId({}));
+  }
+
+  destroy(): Promise<void> {
+    return this.serially(async () => {
+      if (this.state !== 'open') return;
+      if (this.stored) await this.runtime.call('destroy', () => this.runtime.store.destroy(this.currentKey));
+      this.state = 'destroyed';
+      this.changes.reset();
+      this.writer?.revoke();
+      if (this.stored) this.runtime.emit('destroyed', this.currentKey, { userId: this.meta.userId });
+    });
+  }
+
+  /**
+   * Writes the session's data under a new id and kills the old one (in that order of safety:
+   * the old id is dead before the new one exists). `meta` overrides metadata (login binds a user).
+   */
+  protected async moveToNewId(meta: Partial<SessionMeta>): Promise<void> {
+    this.assertOpen();
+    if (this.state === 'lost') return;
+    const previous = this.currentKey;
+    const wasStored = this.stored;
+    if (wasStored) {
+      const existed = await this.runtime.call('destroy', () => this.runtime.store.destroy(previous));
+      if (!existed) return this.lose();
+    }
+    const data = applySessionChanges(this.base, this.changes);
+    const now = Date.now();
+    const id = generateSessionId();
+    const key = sessionKey(id);
+    const next: SessionMeta = { ...this.meta, ...meta };
+    const expiry = this.runtime.expiryAt(next, now);
+    const created = { ...next, ...expiry };
+    const everything = { clear: true, set: data, delete: new Set<string>(), increment: new Map() };
+    await this.runtime.call('apply', () => this.runtime.store.apply(key, everything, expiry, created));
+    this.currentId = id;
+    this.currentKey = key;
+    this.meta = created;
+    this.base = data;
+    this.changes.reset();
+    this.stored = true;
+    this.writer?.issue(this.currentId, this.runtime.deadline(this.meta));
+    this.runtime.emit(wasStored ? 'regenerated' : 'created', key, {
+      previousHandle: wasStored ? previous : undefined,
+      userId: created.userId,
+    });
+  }
+
+  /** Runs persistence steps one at a time (a `save()` racing the end-of-request commit). */
+  private serially<R>(step: () => Promise<R>): Promise<R> {
+    const run = this.queue.then(step);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async persist(final: boolean): Promise<void> {
+    if (this.state !== 'open') return;
+    const now = Date.now();
+    if (this.changes.empty && (this.stored || !this.runtime.settings.saveUninitialized)) {
+      if (this.stored) await this.touchIfDue(now);
+      return;
+    }
+    const expiry = this.runtime.expiryAt(this.meta, now);
+    const create = this.stored ? undefined : { ...this.meta, ...expiry };
+    const key = this.currentKey;
+    const applied = await this.runtime.call('apply', () =>
+      this.runtime.store.apply(key, this.changes, expiry, create),
+    );
+    if (!applied) return this.lose();
+    if (!final) this.base = applySessionChanges(this.base, this.changes);
+    this.changes.reset();
+    this.meta = { ...this.meta, ...expiry };
+    if (create) {
+      this.stored = true;
+      this.writer?.issue(this.currentId, this.runtime.deadline(this.meta));
+      this.runtime.emit('created', key, { userId: this.meta.userId });
+    }
+  }
+
+  /** Pushes the expiry forward without rewriting data, once it has moved by a touch interval. */
+  private async touchIfDue(now: number): Promise<void> {
+    const expiry = this.runtime.expiryAt(this.meta, now);
+    if (expiry.expiresAt - this.meta.expiresAt < this.runtime.settings.touchInterval) return;
+    const key = this.currentKey;
+    const touched = await this.runtime.call('touch', () => this.runtime.store.touch(key, expiry));
+    if (!touched) return this.lose();
+    this.meta = { ...this.meta, ...expiry };
+  }
+
+  /**
+   * The stored session vanished under us (destroyed, regenerated or expired by another request):
+   * drop this request's changes rather than revive it, and send the client off with a fresh start.
+   */
+  private lose(): void {
+    this.state = 'lost';
+    this.changes.reset();
+    this.writer?.revoke();
+  }
+
+  /** The JSON this request sees for `key`: its own change over the stored value. */
+  private effective(key: string): string | undefined {
+    const set = this.changes.set.get(key);
+    if (set !== undefined) return set;
+    if (this.changes.clear || this.changes.delete.has(key)) return undefined;
+    const stored = this.base.get(key);
+    const delta = this.changes.increment.get(key);
+    return delta === undefined ? stored : JSON.stringify(storedNumber(stored) + delta);
+  }
+
+  /** Tracks the session's size and refuses a write that would pass `maxSessionBytes`. */
+  private resize(key: string, json: string | undefined): void {
+    if (this.bytes === undefined) {
+      this.bytes = 0;
+      for (const [k, v] of this.base) {
+        if (!this.changes.hides(k)) this.bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+      }
+      for (const [k, v] of this.changes.set) this.bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+    }
+    const before = this.effective(key);
+    const next =
+      this.bytes -
+      (before === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(before)) +
+      (json === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(json));
+    const limit = this.runtime.settings.maxSessionBytes;
+    if (json !== undefined && next > limit) throw new SessionTooLargeError(key, next, limit);
+    this.bytes = next;
+  }
+
+  private assertWritable(key: unknown): void {
+    this.assertOpen();
+    if (typeof key !== 'string' || FORBIDDEN_SESSION_KEYS.has(key)) {
+      throw new TypeError(`Session key ${JSON.stringify(String(key))} is not allowed`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.state === 'destroyed') {
+      throw new Error('This session was destroyed; a new request starts a new one');
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { SessionSettings } from '../session-settings';
+
+/**
+ * A Set-Cookie value for the session cookie. `expiresAt` null expires the cookie at once.
+ */
+export function serializeSessionCookie(
+  cookie: SessionSettings['cookie'],
+  value: string,
+  expiresAt: number | null,
+  secure: boolean,
+): string {
+  const parts = [`${cookie.name}=${value}`, `Path=${cookie.path}`];
+  if (cookie.domain) parts.push(`Domain=${cookie.domain}`);
+  if (expiresAt === null) {
+    parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0');
+  } else {
+    const seconds = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+    parts.push(`Expires=${new Date(expiresAt).toUTCString()}`, `Max-Age=${seconds}`);
+  }
+  if (cookie.httpOnly) parts.push('HttpOnly');
+  if (secure) parts.push('Secure');
+  parts.push(`SameSite=${cookie.sameSite[0].toUpperCase()}${cookie.sameSite.slice(1)}`);
+  return parts.join('; ');
+}
