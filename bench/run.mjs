@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only=name,name] [-- --skip-memory]
+// npm run bench [-- --quick] [--only=name,name] [--skip-memory] [--rounds=N --duration=S ...]
 // Compiles the bench apps, starts a private redis-server and one process per setup, drives them
 // with autocannon from here, probes correctness, measures MemoryStore at scale, writes the report.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,10 @@ const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const config = quick
   ? { mode: 'quick', rounds: 1, duration: 1, warmup: 0.5, connections: 32, memorySessions: 100_000, idleWaitMs: 0 }
   : { mode: 'full', rounds: 3, duration: 3, warmup: 1, connections: 32, memorySessions: 1_000_000, idleWaitMs: 11_000 };
+for (const key of ['rounds', 'duration', 'connections', 'memorySessions']) {
+  const value = argv.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
+  if (value !== undefined) config[key] = Number(value);
+}
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const started = Date.now();

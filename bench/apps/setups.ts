@@ -3,15 +3,18 @@ import type { SetupContext } from './bench-config';
 import { createExpressBare, createFastifyBare } from './bare.setup';
 import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
 import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
+import { createNestSessionsMemory } from './nest-sessions.setup';
 
 export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
 
 /** Every app the runner can start, by the name the runner and the report use. */
 export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'express-bare': createExpressBare,
+  'nest-sessions-express-memory': createNestSessionsMemory('express'),
   'express-session-memory': createExpressSessionMemory,
   'express-session-redis': createExpressSessionRedis,
   'fastify-bare': createFastifyBare,
+  'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
 };

@@ -31,6 +31,7 @@ export function aggregate(runs) {
         p99: median(recs.map((r) => r.p99)),
         non2xx: recs.reduce((n, r) => n + r.non2xx, 0),
         errors: recs.reduce((n, r) => n + r.errors, 0),
+        cpuUsPerRequest: median(recs.map((r) => r.cpuUsPerRequest)),
         redisPerRequest: median(recs.map((r) => r.redisPerRequest)),
         rssMiB: median(recs.map((r) => r.rssKiB / 1024)),
       });
@@ -43,6 +44,7 @@ export function aggregate(runs) {
     const rival = setup.rival && find(setup.rival, row.scenario);
     row.vsBare = bare ? row.rps / bare.rps : null;
     row.vsRival = rival ? row.rps / rival.rps : null;
+    row.cpuVsBare = bare ? bare.cpuUsPerRequest / row.cpuUsPerRequest : null;
   }
   return rows;
 }

@@ -50,6 +50,17 @@ export function rssKiB(pid) {
   return match ? Number(match[1]) : NaN;
 }
 
+/** CPU time (user + system) a live process has used so far, in ms (from /proc/<pid>/stat). */
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux this bench targets. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Runs a node script to completion and returns the JSON its last stdout line holds. */
 export function runNodeJson(args, timeoutMs) {
   return new Promise((resolve, reject) => {

@@ -11,12 +11,13 @@ function throughputTables(rows) {
   const lines = [];
   for (const scenario of SCENARIOS) {
     lines.push(`### ${scenario}`, '');
-    lines.push('| setup | req/s | p50 ms | p99 ms | non-2xx | Redis cmd/req | RSS MiB | x bare | x rival |');
-    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| setup | req/s | p50 ms | p99 ms | non-2xx | Redis cmd/req | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows.filter((row) => row.scenario === scenario)) {
       lines.push(
         `| ${r.setup} | ${fixed(r.rps)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.non2xx + r.errors} | ` +
-          `${fixed(r.redisPerRequest, 2)} | ${fixed(r.rssMiB)} | ${ratio(r.vsBare)} | ${ratio(r.vsRival)} |`,
+          `${fixed(r.redisPerRequest, 2)} | ${fixed(r.rssMiB)} | ${ratio(r.vsBare)} | ${ratio(r.vsRival)} | ` +
+          `${fixed(r.cpuUsPerRequest)} | ${ratio(r.cpuVsBare)} |`,
       );
     }
     lines.push('');
@@ -62,7 +63,9 @@ export function buildReport({ config, machine, runs, probes, sanity, failed, mem
       `${config.rounds} round(s) x ${config.duration} s per setup and scenario, ${config.connections} connections, medians over rounds.`,
     '',
     '`x bare`: req/s against bare Nest on the same adapter. `x rival`: against express-session (Express) or ' +
-      '@fastify/session (Fastify) with the same kind of store. Redis cmd/req counts every command the app sent.',
+      '@fastify/session (Fastify) with the same kind of store. Redis cmd/req counts every command the app sent. ' +
+      '`app CPU µs/req`: CPU time of the app process per request (less sensitive to other load on the machine ' +
+      'than req/s); `x bare (CPU)`: bare\'s CPU per request over this one\'s. Latencies have autocannon\'s 1 ms resolution.',
     '',
     ...throughputTables(rows),
     '## Targets',

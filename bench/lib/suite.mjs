@@ -1,6 +1,6 @@
 // The load rounds: every scenario on every app, interleaved, so all setups see the same noise.
 import { load, SCENARIOS } from './driver.mjs';
-import { rssKiB } from './processes.mjs';
+import { cpuMs, rssKiB } from './processes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,19 +24,22 @@ export async function runRounds(apps, redis, config, log) {
     for (const scenario of SCENARIOS) {
       for (const app of rotate(apps, round - 1 + SCENARIOS.indexOf(scenario))) {
         const before = await redis.commandsProcessed();
+        const cpuBefore = cpuMs(app.pid);
         const result = await load(app.url, scenario, { ...opts, duration: config.duration });
         await sleep(100); // let requests still in flight at the end finish their store calls
         const after = await redis.commandsProcessed();
+        const cpuUsPerRequest = result.requests > 0 ? ((cpuMs(app.pid) - cpuBefore) * 1000) / result.requests : null;
         const redisPerRequest =
           app.setup.store === 'redis' && result.requests > 0
             ? (after - before - 1) / result.requests
             : null;
-        const record = { setup: app.name, scenario, round, ...result, redisPerRequest };
+        const record = { setup: app.name, scenario, round, ...result, redisPerRequest, cpuUsPerRequest };
         record.rssKiB = rssKiB(app.pid);
         runs.push(record);
         log(
           `round ${round} ${scenario.padEnd(9)} ${app.name.padEnd(30)} ` +
-            `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms` +
+            `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  ` +
+            `${Math.round(cpuUsPerRequest)} µs CPU/req` +
             (result.non2xx ? `  non-2xx ${result.non2xx}` : ''),
         );
       }
