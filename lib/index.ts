@@ -26,6 +26,8 @@ export {
   StoredSessionEntry,
 } from './stores/session-store';
 export { MemoryStore, MemoryStoreOptions } from './stores/memory/memory.store';
+export { RedisStore } from './stores/redis';
+export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
 export { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';

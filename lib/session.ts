@@ -199,13 +199,14 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     return storedNumber(this.base.get(key)) + delta;
   }
 
+  /** Explicit: stores even a new, empty session (its id is about to be used). */
   save(): Promise<void> {
-    return this.serially(() => this.persist(false));
+    return this.serially(() => this.persist(false, true));
   }
 
   /** @internal End of request: persist, or refresh the expiry when nothing changed. */
   commit(): Promise<void> {
-    return this.serially(() => this.persist(true));
+    return this.serially(() => this.persist(true, this.runtime.settings.saveUninitialized));
   }
 
   regenerate(): Promise<void> {
@@ -265,10 +266,10 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     return run;
   }
 
-  private async persist(final: boolean): Promise<void> {
+  private async persist(final: boolean, storeIfEmpty: boolean): Promise<void> {
     if (this.state !== 'open') return;
     const now = Date.now();
-    if (this.changes.empty && (this.stored || !this.runtime.settings.saveUninitialized)) {
+    if (this.changes.empty && (this.stored || !storeIfEmpty)) {
       if (this.stored) await this.touchIfDue(now);
       return;
     }

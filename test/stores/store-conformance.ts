@@ -120,6 +120,18 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
       expect(decoded((await store.load(k))!.data).s).toBe(4);
     });
 
+    it('adds increments as JavaScript numbers do: exact integers, the same doubles', async () => {
+      const k = await create({ big: 2 ** 53 - 3, f: 0.1, neg: -1 });
+      const step = (big: number, f: number) =>
+        store.apply(k, changes({ increment: new Map([['big', big], ['f', f], ['neg', -0.5]]) }), expiryIn(60_000));
+      await step(1, 0.2);
+      await step(1, 1 / 3);
+      const data = decoded((await store.load(k))!.data);
+      expect(data.big).toBe(2 ** 53 - 1);
+      expect(data.f).toBe(0.1 + 0.2 + 1 / 3);
+      expect(data.neg).toBe(-2);
+    });
+
     it('clears the stored keys before the same change set sets new ones', async () => {
       const k = await create({ old1: 1, old2: 2 });
       await store.apply(k, changes({ clear: true, set: new Map([['new', '1']]) }), expiryIn(60_000));

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { SessionRuntime } from './session-runtime';
+import { resolveSessionSettings } from './session-settings';
+import { ActiveSession } from './session';
+import { MemoryStore } from './stores/memory/memory.store';
+import { SessionTooLargeError } from './errors/session-too-large.error';
+
+interface Cart {
+  visits: number;
+  items: string[];
+  name?: string;
+  profile?: { city: string };
+}
+
+function runtime(options = {}) {
+  return new SessionRuntime(resolveSessionSettings(options), new MemoryStore());
+}
+
+const fresh = (rt = runtime()) => ActiveSession.fresh(rt) as unknown as ActiveSession<Cart>;
+
+describe('Session', () => {
+  it('reads its own writes before saving', () => {
+    const s = fresh();
+    expect(s.get('name')).toBeUndefined();
+    expect(s.has('name')).toBe(false);
+    s.set('name', 'Ada');
+    s.set('items', ['apple']);
+    expect(s.get('name')).toBe('Ada');
+    expect(s.has('name')).toBe(true);
+    expect(s.all()).toEqual({ name: 'Ada', items: ['apple'] });
+    s.delete('name');
+    expect(s.has('name')).toBe(false);
+    s.clear();
+    expect(s.all()).toEqual({});
+  });
+
+  it('hands out copies: mutating what get() or all() returned changes nothing', () => {
+    const s = fresh();
+    s.set('profile', { city: 'Paris' });
+    s.get('profile')!.city = 'Rome';
+    expect(s.get('profile')).toEqual({ city: 'Paris' });
+    expect(Object.isFrozen(s.all())).toBe(true);
+  });
+
+  it('increments from 0, over set values and over cleared ones', () => {
+    const s = fresh();
+    expect(s.increment('visits')).toBe(1);
+    expect(s.increment('visits', 4)).toBe(5);
+    s.set('visits', 10);
+    expect(s.increment('visits')).toBe(11);
+    s.clear();
+    expect(s.increment('visits', 2)).toBe(2);
+  });
+
+  it('throws a TypeError at increment of a non-number, or by a non-finite amount', () => {
+    const s = fresh();
+    s.set('name', 'Ada');
+    expect(() => (s as unknown as ActiveSession<{ name: number }>).increment('name')).toThrow(TypeError);
+    expect(() => s.increment('visits', Number.NaN)).toThrow(TypeError);
+  });
+
+  it.each([
+    ['a function', () => 1],
+    ['a nested function', { f: () => 1 }],
+    ['a BigInt', 10n],
+    ['a symbol', Symbol('s')],
+    ['NaN', Number.NaN],
+    ['Infinity', Infinity],
+    ['a Map', new Map()],
+    ['a Set', new Set([1])],
+    ['undefined', undefined],
+    ['a cycle', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()],
+  ])('throws a TypeError at set for %s, and records nothing', (_label, value) => {
+    const s = fresh();
+    expect(() => s.set('name', value as never)).toThrow(TypeError);
+    expect(() => s.set('name', value as never)).toThrow(/Session value for 'name' is not JSON-serialisable/);
+    expect(s.has('name')).toBe(false);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %s', (key) => {
+    const s = fresh();
+    expect(() => s.set(key as never, 1 as never)).toThrow(TypeError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a set past maxSessionBytes, counting what the session already holds', () => {
+    const s = ActiveSession.fresh(runtime({ maxSessionBytes: 100 })) as unknown as ActiveSession<Cart>;
+    s.set('name', 'x'.repeat(40));
+    s.set('items', ['y'.repeat(30)]);
+    expect(() => s.set('profile', { city: 'z'.repeat(40) })).toThrow(SessionTooLargeError);
+    // replacing a value counts the new size, not the sum
+    s.set('name', 'x'.repeat(45));
+    s.delete('items');
+    s.set('profile', { city: 'z'.repeat(30) });
+    expect(s.get('profile')).toEqual({ city: 'z'.repeat(30) });
+  });
+
+  it('gets 192-bit url-safe ids, never twice the same', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => fresh().id));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('saves as a delta and keeps working after an explicit save()', async () => {
+    const rt = runtime();
+    const s = ActiveSession.fresh(rt) as unknown as ActiveSession<Cart>;
+    s.set('name', 'Ada');
+    await s.save();
+    expect(s.isNew).toBe(false);
+    s.increment('visits');
+    await s.save();
+    expect(s.get('visits')).toBe(1);
+    const stored = await rt.store.load(s.handle);
+    expect(Object.fromEntries(stored!.data)).toEqual({ name: '"Ada"', visits: '1' });
+  });
+
+  it('refuses writes after destroy, with a message that says why', async () => {
+    const s = fresh();
+    s.set('name', 'Ada');
+    await s.save();
+    await s.destroy();
+    expect(() => s.set('name', 'Bob')).toThrow(/destroyed/);
+  });
+});

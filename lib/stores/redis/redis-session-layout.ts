@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { SessionMeta, StoredSession } from '../session-store';
+
+/**
+ * How sessions sit in Redis. One hash per session, `<prefix>{<key>}`: the braces make the whole
+ * store key the Cluster hash tag, so anything ever kept beside a session lands in its slot.
+ * Data fields are `d:<name>` and metadata fields `m:<name>`, so no data key can collide with
+ * metadata. The key is already a one-way hash of the session id: no id ever reaches Redis.
+ *
+ * A user's index is `<prefix>user:{<sha256 of userId>}` (a sorted set of session keys scored by
+ * createdAt) plus `<...>:prune`; hashing keeps user ids (often e-mail addresses) out of key names
+ * and gives both keys one slot. Shared cache entries are `<prefix>cache:<name>`.
+ */
+export const DATA_FIELD = 'd:';
+export const META_FIELD = 'm:';
+
+export const sessionKey = (prefix: string, key: string): string => `${prefix}{${key}}`;
+
+export function userIndexKeys(prefix: string, userId: string): [index: string, prune: string] {
+  const tag = createHash('sha256').update(userId).digest('base64url');
+  const index = `${prefix}user:{${tag}}`;
+  return [index, `${index}:prune`];
+}
+
+export const cacheKey = (prefix: string, name: string): string => `${prefix}cache:${name}`;
+
+/** A SCAN pattern matching every session hash under `prefix` and nothing else of ours. */
+export function sessionPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}{*`;
+}
+
+/** The metadata fields, in the order `HMGET` asks for them. */
+export const META_FIELDS = ['createdAt', 'expiresAt', 'lastSeenAt', 'ttl', 'userId', 'userAgent', 'ip'] as const;
+
+/** `create` metadata as field/value pairs for the apply script (expiry fields are sent apart). */
+export function createMetaPairs(meta: SessionMeta): string[] {
+  const pairs: string[] = [];
+  for (const name of META_FIELDS) {
+    const value = meta[name];
+    if (value !== undefined) pairs.push(META_FIELD + name, String(value));
+  }
+  return pairs;
+}
+
+/** Thrown by the parsers below: the key holds something that is not a session of ours. */
+export class CorruptSessionError extends Error {
+  override name = 'CorruptSessionError';
+}
+
+/** Metadata from its raw field values; throws CorruptSessionError when unusable. */
+export function parseMeta(raw: Partial<Record<(typeof META_FIELDS)[number], string | null>>): SessionMeta {
+  const number = (name: 'createdAt' | 'expiresAt' | 'lastSeenAt' | 'ttl'): number => {
+    const text = raw[name];
+    const value = text == null || text === '' ? NaN : Number(text);
+    if (!Number.isFinite(value)) throw new CorruptSessionError(`metadata field ${name} is ${JSON.stringify(text)}`);
+    return value;
+  };
+  const meta: SessionMeta = {
+    createdAt: number('createdAt'),
+    expiresAt: number('expiresAt'),
+    lastSeenAt: number('lastSeenAt'),
+  };
+  if (raw.ttl != null) meta.ttl = number('ttl');
+  if (raw.userId != null) meta.userId = raw.userId;
+  if (raw.userAgent != null) meta.userAgent = raw.userAgent;
+  if (raw.ip != null) meta.ip = raw.ip;
+  return meta;
+}
+
+/**
+ * A session from an `HGETALL` reply: a flat array, an object (ioredis's default mapping) or a
+ * Map (RESP3 mapping). Null when the hash is empty (absent); CorruptSessionError when unusable.
+ */
+export function parseSessionHash(reply: unknown): StoredSession | null {
+  const entries = hashEntries(reply);
+  if (entries.length === 0) return null;
+  const data = new Map<string, string>();
+  const raw: Record<string, string> = Object.create(null);
+  for (const [field, value] of entries) {
+    if (field.startsWith(DATA_FIELD)) data.set(field.slice(DATA_FIELD.length), value);
+    else if (field.startsWith(META_FIELD)) raw[field.slice(META_FIELD.length)] = value;
+    else throw new CorruptSessionError(`unexpected field ${JSON.stringify(field.slice(0, 40))}`);
+  }
+  return { data, meta: parseMeta(raw) };
+}
+
+function hashEntries(reply: unknown): [string, string][] {
+  const text = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+  if (Array.isArray(reply)) {
+    const entries: [string, string][] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) entries.push([text(reply[i]), text(reply[i + 1])]);
+    return entries;
+  }
+  if (reply instanceof Map) return [...reply].map(([k, v]) => [text(k), text(v)]);
+  if (reply && typeof reply === 'object') return Object.entries(reply).map(([k, v]) => [k, text(v)]);
+  throw new CorruptSessionError(`unexpected HGETALL reply of type ${typeof reply}`);
+}

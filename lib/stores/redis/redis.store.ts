@@ -1,0 +1,269 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import {
+  SessionChanges,
+  SessionExpiry,
+  SessionMeta,
+  SessionStore,
+  StoredSession,
+  StoredSessionEntry,
+} from '../session-store';
+import { CommandRunner, SessionCommands, defineSessionCommands, isWrongType } from './redis-connection';
+import {
+  CorruptSessionError,
+  DATA_FIELD,
+  cacheKey,
+  createMetaPairs,
+  parseSessionHash,
+  sessionKey,
+  sessionPattern,
+} from './redis-session-layout';
+import { RedisUserIndex } from './redis-user-index';
+
+export interface RedisStoreOptions {
+  /**
+   * An ioredis client: `Redis` (standalone, or configured with `sentinels`) or `Cluster`. It stays
+   * the caller's: the store never closes it. A `keyPrefix` set on the client is applied before
+   * the store's `prefix`.
+   */
+  client: Redis | Cluster;
+  /**
+   * Prepended to every key the store writes; give each app sharing a Redis its own.
+   * @default 'sess:'
+   */
+  prefix?: string;
+  /**
+   * Ms after which a store call that got no reply fails (the request answers 503). While the
+   * client is reconnecting, calls fail at once.
+   * @default 1000
+   */
+  commandTimeout?: number;
+}
+
+/** Store options for `RedisStore.connect`, which makes the client itself. */
+export type RedisStoreConnectOptions = Omit<RedisStoreOptions, 'client'>;
+
+/** What `RedisStore.connect` connects to: a URL, ioredis options, or a Cluster's nodes. */
+export type RedisConnection = string | RedisOptions | { cluster: ClusterNode[]; options?: ClusterOptions };
+
+const REDIS_STORE_DEFAULTS = { prefix: 'sess:', commandTimeout: 1_000 };
+/** Keys counted per SCAN call. */
+const SCAN_COUNT = 1_000;
+
+/**
+ * Sessions in Redis through ioredis: standalone, Sentinel or Cluster.
+ *
+ * Each session is one hash (see `redis-session-layout.ts`) written by a Lua script, so a save
+ * sends only what changed, applied atomically against the stored session in one round trip;
+ * `load` is one HGETALL and `touch` one script call. Expiry is Redis's own (PEXPIRE), so expired
+ * sessions vanish without a sweep; this store reports no `expired` events (keyspace
+ * notifications are off by default and not delivered reliably).
+ *
+ * @example
+ * SessionModule.forRoot({ store: new RedisStore({ client: new Redis(process.env.REDIS_URL) }) })
+ */
+export class RedisStore extends SessionStore implements OnApplicationShutdown {
+  private readonly logger = new Logger('RedisStore');
+  private readonly client: SessionCommands;
+  private readonly prefix: string;
+  private readonly runner: CommandRunner;
+  private readonly users: RedisUserIndex;
+  /** Set by `connect()`: the store made the client, so it closes it. */
+  private ownedClient?: Redis | Cluster;
+
+  constructor(options: RedisStoreOptions) {
+    super();
+    const { client, prefix, commandTimeout } = { ...REDIS_STORE_DEFAULTS, ...options };
+    if (!client || typeof client.defineCommand !== 'function') {
+      throw new TypeError('client must be an ioredis Redis or Cluster instance');
+    }
+    if (typeof prefix !== 'string') throw new TypeError(`prefix must be a string, got ${typeof prefix}`);
+    if (!(commandTimeout > 0)) throw new TypeError(`commandTimeout must be > 0 ms, got ${commandTimeout}`);
+    this.client = defineSessionCommands(client);
+    this.prefix = prefix;
+    this.runner = new CommandRunner(this.client, commandTimeout);
+    this.users = new RedisUserIndex(this.runner, prefix, this.logger);
+  }
+
+  /**
+   * A store with its own connection, closed on application shutdown. The client fails fast
+   * (no offline queue, `commandTimeout` on every command). ioredis is loaded here only, so apps
+   * without Redis never need it.
+   * @example RedisStore.connect('redis://localhost:6379', { prefix: 'myapp:sess:' })
+   */
+  static connect(connection: RedisConnection, options: RedisStoreConnectOptions = {}): RedisStore {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ioredis = require('ioredis') as typeof import('ioredis');
+    const commandTimeout = options.commandTimeout ?? REDIS_STORE_DEFAULTS.commandTimeout;
+    const failFast = { enableOfflineQueue: false, commandTimeout, maxRetriesPerRequest: 1 };
+    let client: Redis | Cluster;
+    if (typeof connection === 'string') {
+      client = new ioredis.Redis(connection, failFast);
+    } else if ('cluster' in connection) {
+      const { redisOptions, ...clusterOptions } = connection.options ?? {};
+      client = new ioredis.Cluster(connection.cluster, {
+        enableOfflineQueue: false,
+        ...clusterOptions,
+        redisOptions: { commandTimeout, maxRetriesPerRequest: 1, ...redisOptions },
+      });
+    } else {
+      client = new ioredis.Redis({ ...failFast, ...connection });
+    }
+    const store = new RedisStore({ ...options, client });
+    store.ownedClient = client;
+    store.watchConnection(client);
+    return store;
+  }
+
+  async load(key: string): Promise<StoredSession | null> {
+    const hash = sessionKey(this.prefix, key);
+    const reply = await this.runner.run('load', (c) =>
+      c.hgetall(hash).catch((err: unknown) => (isWrongType(err) ? WRONG_TYPE : Promise.reject(err))),
+    );
+    let session: StoredSession | null;
+    try {
+      if (reply === WRONG_TYPE) throw new CorruptSessionError('the key is not a hash');
+      session = parseSessionHash(reply);
+    } catch (err) {
+      if (!(err instanceof CorruptSessionError)) throw err;
+      this.reportCorrupt(key, err.message);
+      return null;
+    }
+    if (!session || session.meta.expiresAt <= Date.now()) return null;
+    return session;
+  }
+
+  async apply(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+  ): Promise<boolean> {
+    const args: (string | number)[] = [
+      ...expiryArgs(expiry),
+      changes.clear ? '1' : '0',
+      changes.delete.size,
+      changes.set.size,
+      changes.increment.size,
+    ];
+    const createPairs = create ? createMetaPairs(create) : [];
+    args.push(createPairs.length / 2);
+    for (const name of changes.delete) args.push(DATA_FIELD + name);
+    for (const [name, json] of changes.set) args.push(DATA_FIELD + name, json);
+    for (const [name, by] of changes.increment) args.push(DATA_FIELD + name, String(by));
+    args.push(...createPairs);
+
+    const hash = sessionKey(this.prefix, key);
+    const result = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
+    if (result === -1) this.reportCorrupt(key, 'the key does not hold a session');
+    if (result === 2 && create?.userId !== undefined) {
+      await this.users.add(create.userId, key, create.createdAt, () => this.destroy(key));
+    }
+    return result === 1 || result === 2;
+  }
+
+  async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
+    const hash = sessionKey(this.prefix, key);
+    const result = await this.runner.run('touch', (c) => c.nestSessionsTouch(hash, ...expiryArgs(expiry)));
+    if (result === -1) this.reportCorrupt(key, 'the key does not hold a session');
+    return result === 1;
+  }
+
+  async destroy(key: string): Promise<boolean> {
+    const hash = sessionKey(this.prefix, key);
+    const [state, userId] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
+    if (state === -1) this.reportCorrupt(key, 'the key did not hold a session; deleted it');
+    if (state !== 1) return false;
+    if (userId != null) await this.users.remove(String(userId), key);
+    return true;
+  }
+
+  /**
+   * Live sessions, by SCAN over the session keys of every master (with `TYPE hash`, so index and
+   * cache keys are skipped). Cost: O(all keys in the database) per call, in batches of 1000 keys
+   * per round trip, and memory for the keys of one node (to drop SCAN's rare duplicates). Meant
+   * for dashboards and admin checks, not per request; no index is kept, so writes pay nothing.
+   */
+  override async count(): Promise<number> {
+    const pattern = (this.client.options.keyPrefix ?? '') + sessionPattern(this.prefix);
+    const nodes = this.client.isCluster && this.client.nodes ? this.client.nodes('master') : [this.client];
+    let total = 0;
+    for (const node of nodes) {
+      const seen = new Set<string>();
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.runner.run('count', () =>
+          node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT, 'TYPE', 'hash'),
+        );
+        for (const k of keys) seen.add(k);
+        cursor = next;
+      } while (cursor !== '0');
+      total += seen.size;
+    }
+    return total;
+  }
+
+  override listByUser(userId: string): Promise<StoredSessionEntry[]> {
+    return this.users.list(userId);
+  }
+
+  override async getCached(name: string): Promise<string | null> {
+    const k = cacheKey(this.prefix, name);
+    return this.runner.run('getCached', (c) =>
+      c.get(k).catch((err: unknown) => (isWrongType(err) ? null : Promise.reject(err))),
+    );
+  }
+
+  override async setCached(name: string, value: string, ttl: number): Promise<void> {
+    const k = cacheKey(this.prefix, name);
+    await this.runner.run('setCached', (c) => c.set(k, value, 'PX', Math.max(1, Math.ceil(ttl))));
+  }
+
+  override async deleteCached(name: string): Promise<void> {
+    const k = cacheKey(this.prefix, name);
+    await this.runner.run('deleteCached', (c) => c.del(k));
+  }
+
+  /** Closes the connection `connect()` made; a client passed in is left to its owner. */
+  async onApplicationShutdown(): Promise<void> {
+    const client = this.ownedClient;
+    if (!client) return;
+    this.ownedClient = undefined;
+    try {
+      await Promise.race([client.quit(), new Promise((_, reject) => setTimeout(reject, 1_000).unref())]);
+    } catch {
+      client.disconnect();
+    }
+  }
+
+  /** Logs the connection's errors (once per outage) so none is left unlistened. */
+  private watchConnection(client: Redis | Cluster): void {
+    let down = false;
+    client.on('error', (err: Error) => {
+      if (down) return;
+      down = true;
+      this.logger.error(`Redis connection error: ${err.message}; calls fail until it is back`);
+    });
+    client.on('ready', () => {
+      if (!down) return;
+      down = false;
+      this.logger.log('Redis connection is back');
+    });
+  }
+
+  private reportCorrupt(key: string, reason: string): void {
+    this.logger.warn(`Session ${key.slice(0, 8)}… is unreadable and counts as absent: ${reason}`);
+  }
+}
+
+const WRONG_TYPE = Symbol('WRONGTYPE');
+
+/** PEXPIRE ms (at least 1: a past expiry expires the session now), expiresAt, lastSeenAt, ttl. */
+function expiryArgs(expiry: SessionExpiry): (string | number)[] {
+  return [
+    Math.max(1, Math.ceil(expiry.expiresAt - Date.now())),
+    expiry.expiresAt,
+    expiry.lastSeenAt,
+    expiry.ttl ?? '',
+  ];
+}

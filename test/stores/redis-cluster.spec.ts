@@ -1,0 +1,64 @@
+import { Cluster } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStore } from '../../lib/stores/redis';
+import { RedisClusterHandle, startCluster } from '../support/redis-server';
+import { changes, describeStoreConformance } from './store-conformance';
+
+let cluster: RedisClusterHandle;
+const clients: Cluster[] = [];
+const connect = () => {
+  const client = new Cluster(cluster.startupNodes);
+  client.on('error', () => undefined);
+  clients.push(client);
+  return client;
+};
+
+beforeAll(async () => {
+  cluster = await startCluster();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  await cluster?.stop();
+});
+
+describeStoreConformance('RedisStore (Cluster)', async () => ({
+  store: new RedisStore({ client: connect(), prefix: 'conformance:' }),
+}));
+
+describe('RedisStore on Cluster', () => {
+  it('spreads sessions over the masters and counts them on all of them', async () => {
+    const client = connect();
+    const store = new RedisStore({ client, prefix: 'spread:' });
+    const now = Date.now();
+    const keys = Array.from({ length: 60 }, () => randomBytes(32).toString('base64url'));
+    await Promise.all(
+      keys.map((key) =>
+        store.apply(
+          key,
+          changes({ set: new Map([['a', '1']]) }),
+          { expiresAt: now + 60_000, lastSeenAt: now },
+          { createdAt: now, expiresAt: now + 60_000, lastSeenAt: now, userId: 'spread-user' },
+        ),
+      ),
+    );
+    const perNode = await Promise.all(cluster.nodes.map((n) => n.command('DBSIZE') as Promise<number>));
+    expect(perNode.filter((n) => n > 0).length).toBe(3);
+    expect(await store.count()).toBe(60);
+    expect((await store.listByUser('spread-user')).map((e) => e.key).sort()).toEqual([...keys].sort());
+    await Promise.all(keys.slice(0, 30).map((key) => store.destroy(key)));
+    expect(await store.count()).toBe(30);
+    expect(await store.listByUser('spread-user')).toHaveLength(30);
+  });
+
+  it('connects to a Cluster itself with RedisStore.connect and closes it on shutdown', async () => {
+    const store = RedisStore.connect({ cluster: cluster.startupNodes }, { prefix: 'owned:' });
+    const key = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const expiry = { expiresAt: now + 60_000, lastSeenAt: now };
+    expect(await store.apply(key, changes({ set: new Map([['a', '1']]) }), expiry, { createdAt: now, ...expiry })).toBe(true);
+    expect((await store.load(key))?.data.get('a')).toBe('1');
+    await store.onApplicationShutdown();
+    await expect(store.load(key)).rejects.toThrow(/^RedisStore load failed: /);
+  });
+});
