@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startApp } from './lib/app-process.mjs';
-import { probe, sanity } from './lib/driver.mjs';
+import { probe, redisRoundTrips, sanity, SCENARIOS } from './lib/driver.mjs';
 import { runMemory } from './lib/memory.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { buildReport } from './lib/report.mjs';
@@ -18,8 +18,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const config = quick
-  ? { mode: 'quick', rounds: 1, duration: 1, warmup: 0.5, connections: 32, memorySessions: 100_000, idleWaitMs: 0 }
-  : { mode: 'full', rounds: 3, duration: 3, warmup: 1, connections: 32, memorySessions: 1_000_000, idleWaitMs: 11_000 };
+  ? { mode: 'quick', rounds: 1, duration: 1, warmupRequests: 1_500, connections: 32, memorySessions: 100_000, idleWaitMs: 0 }
+  : { mode: 'full', rounds: 3, duration: 3, warmupRequests: 5_000, connections: 32, memorySessions: 1_000_000, idleWaitMs: 11_000 };
 for (const key of ['rounds', 'duration', 'connections', 'memorySessions']) {
   const value = argv.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
   if (value !== undefined) config[key] = Number(value);
@@ -62,6 +62,14 @@ async function main() {
       probes[app.name] = await probe(app.url);
       log(`probe ${app.name}: ${JSON.stringify(probes[app.name])}`);
     }
+    const roundTrips = {};
+    for (const app of apps.filter((a) => a.setup.store === 'redis')) {
+      roundTrips[app.name] = {};
+      for (const scenario of SCENARIOS) {
+        roundTrips[app.name][scenario] = await redisRoundTrips(app.url, scenario, redis.monitorDuring);
+      }
+      log(`redis round trips ${app.name}: ${JSON.stringify(roundTrips[app.name])}`);
+    }
     const sanityBySetup = Object.fromEntries(apps.map((a) => [a.name, a.sanity]));
     for (const app of apps) await app.stop();
     apps.length = 0;
@@ -69,7 +77,7 @@ async function main() {
       ? null
       : await runMemory(config.memorySessions, config.idleWaitMs, log);
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model };
-    const report = buildReport({ config, machine, runs, probes, sanity: sanityBySetup, failed, memory });
+    const report = buildReport({ config, machine, runs, roundTrips, probes, sanity: sanityBySetup, failed, memory });
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(report.json, null, 2)}\n`);
     writeFileSync(`${resultsDir}latest.md`, report.markdown);

@@ -5,6 +5,7 @@ import { SETUP_FACTORIES } from './setups';
 /**
  * One bench app in its own process: `node main.js <setup> <redisPort>`, forked by the runner.
  * Reports `{ ready: port }` over IPC once listening on 127.0.0.1, and exits with its parent.
+ * Started by hand (no IPC), it prints its URL instead: handy for `node --cpu-prof`.
  */
 async function main(): Promise<void> {
   const [name, redisPort] = process.argv.slice(2);
@@ -13,8 +14,14 @@ async function main(): Promise<void> {
   const app = await factory({ redisPort: Number(redisPort) });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  process.on('disconnect', () => process.exit(0));
-  process.send?.({ ready: port });
+  // Exit through process.exit so `node --cpu-prof` writes its profile.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));
+  if (process.send) {
+    process.on('disconnect', () => process.exit(0));
+    process.send({ ready: port });
+  } else {
+    console.log(`listening on http://127.0.0.1:${port}`);
+  }
 }
 
 main().catch((err) => {

@@ -2,8 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { MemoryStore, SessionModule, SessionStore } from '../../lib';
-import { BENCH_SECRET } from './bench-config';
+import { Redis } from 'ioredis';
+import { MemoryStore, RedisStore, SessionModule, SessionStore } from '../../lib';
+import { BENCH_SECRET, SetupContext } from './bench-config';
 import { NestSessionsController } from './nest-sessions.controller';
 
 /** An app module registering nest-sessions with `store` and otherwise default options. */
@@ -27,4 +28,12 @@ function createWith(adapter: Adapter, store: SessionStore) {
 /** nest-sessions with its default MemoryStore, on `adapter`. */
 export function createNestSessionsMemory(adapter: Adapter) {
   return () => createWith(adapter, new MemoryStore());
+}
+
+/** nest-sessions with RedisStore on an ioredis client to the bench's redis-server, on `adapter`. */
+export function createNestSessionsRedis(adapter: Adapter) {
+  return (ctx: SetupContext) => {
+    const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
+    return createWith(adapter, new RedisStore({ client, prefix: `bench-ns-${adapter}:` }));
+  };
 }

@@ -10,7 +10,7 @@ export function median(values) {
 }
 
 /** One row per setup x scenario that ran, in SETUPS order. */
-export function aggregate(runs) {
+export function aggregate(runs, roundTrips = {}) {
   const rows = [];
   for (const setup of SETUPS) {
     for (const scenario of SCENARIOS) {
@@ -33,6 +33,7 @@ export function aggregate(runs) {
         errors: recs.reduce((n, r) => n + r.errors, 0),
         cpuUsPerRequest: median(recs.map((r) => r.cpuUsPerRequest)),
         redisPerRequest: median(recs.map((r) => r.redisPerRequest)),
+        redisSentPerRequest: roundTrips[setup.name]?.[scenario]?.sentPerRequest ?? null,
         rssMiB: median(recs.map((r) => r.rssKiB / 1024)),
       });
     }

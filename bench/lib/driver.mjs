@@ -39,13 +39,17 @@ export async function sanity(base) {
   };
 }
 
-/** One autocannon run of `scenario`; read and write replay one session cookie on every request. */
-export async function load(base, scenario, { duration, connections }) {
+/**
+ * One autocannon run of `scenario` for `duration` seconds, or of `amount` requests when given;
+ * read and write replay one session cookie on every request.
+ */
+export async function load(base, scenario, { duration, amount, connections }) {
   const cookie = scenario === 'read' || scenario === 'write' ? await sessionCookie(base) : '';
   const result = await autocannon({
     url: `${base}/${scenario}`,
     connections,
-    duration,
+    // autocannon ends a run on a sample tick (1 s by default): tick faster for a count of requests.
+    ...(amount ? { amount, sampleInt: 100 } : { duration }),
     headers: cookie ? { cookie } : {},
   });
   const seconds = (result.finish - result.start) / 1000 || duration;
@@ -74,4 +78,16 @@ export async function probe(base, n = 100) {
   const afterIncrs = JSON.parse((await get(`${base}/dump`, cookie)).body);
   const failed = [...sets, ...incrs].filter((r) => r.status !== 200).length;
   return { n, keysKept, counter: Number(afterIncrs.c) || 0, failedRequests: failed };
+}
+
+/**
+ * `n` sequential requests of `scenario` under `monitorDuring` (redis-server.mjs): Redis commands
+ * the app sent per request, and commands its scripts ran inside Redis per request.
+ */
+export async function redisRoundTrips(base, scenario, monitorDuring, n = 50) {
+  const cookie = scenario === 'read' || scenario === 'write' ? await sessionCookie(base) : '';
+  const counts = await monitorDuring(async () => {
+    for (let i = 0; i < n; i++) await get(`${base}/${scenario}`, cookie);
+  });
+  return { sentPerRequest: counts.sent / n, inScriptsPerRequest: counts.inScripts / n };
 }

@@ -51,6 +51,25 @@ export async function startRedis() {
       const info = await client.info('stats');
       return Number(/total_commands_processed:(\d+)/.exec(info)[1]);
     },
+    /**
+     * Runs `fn` under MONITOR and counts the commands clients sent (`sent`) apart from those that
+     * scripts ran inside Redis (`inScripts`), which INFO's total also counts.
+     */
+    async monitorDuring(fn) {
+      const monitor = await client.monitor();
+      const counts = { sent: 0, inScripts: 0 };
+      monitor.on('monitor', (_time, _args, source) => {
+        if (source === 'lua') counts.inScripts++;
+        else counts.sent++;
+      });
+      try {
+        await fn();
+        await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        monitor.disconnect();
+      }
+      return counts;
+    },
     async stop() {
       client.disconnect();
       await stop(child);

@@ -11,13 +11,13 @@ function rotate(list, by) {
 }
 
 /**
- * Runs a warm-up pass (not recorded), then `rounds` rounds; returns one record per
+ * Runs a warm-up pass of `warmupRequests` per setup and scenario (not recorded), then `rounds` rounds; returns one record per
  * round x scenario x app. Redis commands are counted from INFO around each run.
  */
 export async function runRounds(apps, redis, config, log) {
   const opts = { connections: config.connections };
   for (const scenario of SCENARIOS) {
-    for (const app of apps) await load(app.url, scenario, { ...opts, duration: config.warmup });
+    for (const app of apps) await load(app.url, scenario, { ...opts, amount: config.warmupRequests });
   }
   const runs = [];
   for (let round = 1; round <= config.rounds; round++) {
