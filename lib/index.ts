@@ -8,7 +8,8 @@ import type { Session as SessionShape, SessionData } from './session';
 /** `@Session()` injects the request's session; `Session<T>` is its type (one name, as for Nest's own). */
 export const Session = SessionDecorator;
 export type Session<T extends object = SessionData> = SessionShape<T>;
-export type { SessionData, NumericKeys } from './session';
+export type { SessionData, NumericKeys, LoginOptions } from './session';
+export type { SessionInfo } from './interfaces/session-info.interface';
 export { SessionManager, CreateSessionOptions } from './session.manager';
 export { SessionInterceptor } from './session.interceptor';
 export type {

@@ -64,14 +64,15 @@ export class RequestSessions {
 
   private async open(req: SessionRequest, incoming: IncomingSessionId, writer: ResponseIdWriter): Promise<ActiveSession> {
     const { runtime } = this;
+    const requestOrigin = () => origin(req);
     if (incoming.id !== undefined) {
       const key = sessionKey(incoming.id);
       const stored = await runtime.call('load', () => runtime.store.load(key));
       if (stored && runtime.isAlive(stored.meta, Date.now())) {
-        return ActiveSession.loaded(runtime, incoming.id, key, stored, writer);
+        return ActiveSession.loaded(runtime, incoming.id, key, stored, writer, requestOrigin);
       }
     }
-    return ActiveSession.fresh(runtime, origin(req), writer);
+    return ActiveSession.fresh(runtime, requestOrigin, writer);
   }
 }
 

@@ -5,6 +5,7 @@ import type { SessionEvent } from './interfaces/session-event.interface';
 import { SESSION_SETTINGS } from './session.constants';
 import type { SessionSettings } from './session-settings';
 import { SessionExpiry, SessionMeta, SessionStore } from './stores/session-store';
+import { UserSessions } from './user-sessions';
 
 /**
  * What every session object shares: the settings, the store behind a timeout, the expiry rules
@@ -13,6 +14,7 @@ import { SessionExpiry, SessionMeta, SessionStore } from './stores/session-store
 @Injectable()
 export class SessionRuntime {
   readonly events = new Subject<SessionEvent>();
+  readonly users = new UserSessions(this);
   private readonly logger = new Logger('SessionStore');
 
   constructor(

@@ -23,6 +23,9 @@ export interface SessionSettings {
   readonly touchInterval: number;
   readonly maxSessionBytes: number;
   readonly saveUninitialized: boolean;
+  readonly maxSessionsPerUser?: number;
+  readonly userLoader?: (userId: string) => Promise<unknown>;
+  readonly userCacheTtl: number;
 }
 
 const DEFAULTS = {
@@ -34,6 +37,7 @@ const DEFAULTS = {
   storeTimeout: 1_000,
   maxSessionBytes: 65_536,
   saveUninitialized: false,
+  userCacheTtl: 300_000,
 } as const;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 7230 token: cookie and header names
@@ -99,6 +103,14 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     fail(`maxSessionBytes must be a positive integer, got ${String(maxSessionBytes)}`);
   }
 
+  const { maxSessionsPerUser, userLoader } = options;
+  if (maxSessionsPerUser !== undefined && !(Number.isInteger(maxSessionsPerUser) && maxSessionsPerUser >= 1)) {
+    fail(`maxSessionsPerUser must be an integer >= 1, got ${String(maxSessionsPerUser)}`);
+  }
+  if (userLoader !== undefined && typeof userLoader !== 'function') {
+    fail('userLoader must be a function (userId) => Promise<profile>');
+  }
+
   return Object.freeze({
     secrets: Object.freeze(secretsOf(options.secret)),
     cookie: Object.freeze(cookie),
@@ -113,5 +125,8 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     ),
     maxSessionBytes,
     saveUninitialized: options.saveUninitialized ?? DEFAULTS.saveUninitialized,
+    maxSessionsPerUser,
+    userLoader,
+    userCacheTtl: positive('userCacheTtl', options.userCacheTtl ?? DEFAULTS.userCacheTtl),
   });
 }

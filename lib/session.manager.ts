@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { SESSION_ID_PATTERN } from './session.constants';
 import type { SessionEvent } from './interfaces/session-event.interface';
+import type { SessionInfo } from './interfaces/session-info.interface';
 import { RequestSessions } from './request-sessions';
 import { ActiveSession, Session, SessionData } from './session';
 import { SessionRuntime } from './session-runtime';
 import { sessionKey } from './utils/session-key.util';
+
+/** A handle: the url-safe base64 of a SHA-256. */
+const HANDLE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface CreateSessionOptions {
   /** Binds the new session to a user (indexed for `listByUser` when the store keeps an index). */
@@ -53,10 +57,11 @@ export class SessionManager {
     options: CreateSessionOptions = {},
   ): Promise<Session<T>> {
     if (options.ttl !== undefined) positiveTtl(options.ttl);
-    const session = ActiveSession.fresh(this.runtime, {}, undefined, options.ttl);
+    const session = ActiveSession.fresh(this.runtime, undefined, undefined, options.ttl);
     if (options.userId !== undefined) session.bindUser(options.userId);
     for (const [key, value] of Object.entries(data)) session.set(key, value);
     await session.save();
+    if (options.userId !== undefined) await this.runtime.users.enforceLimit(options.userId, session.handle);
     return session as unknown as Session<T>;
   }
 
@@ -83,6 +88,37 @@ export class SessionManager {
     const meta = ttl === undefined ? stored.meta : { ...stored.meta, ttl };
     const expiry = { ...this.runtime.expiryAt(meta, now), ...(ttl === undefined ? {} : { ttl }) };
     return this.runtime.call('touch', () => this.runtime.store.touch(key, expiry));
+  }
+
+  /** The user's live sessions, oldest first (needs a store with a user index). */
+  listByUser(userId: string): Promise<SessionInfo[]> {
+    return this.runtime.users.list(userId);
+  }
+
+  /**
+   * Destroys all of a user's sessions ("log out everywhere"), but `except` (a handle or an id:
+   * "everywhere else"). Returns how many ended.
+   */
+  destroyByUser(userId: string, options: { except?: string } = {}): Promise<number> {
+    const { except } = options;
+    const exceptKey = except === undefined ? undefined : SESSION_ID_PATTERN.test(except) ? sessionKey(except) : except;
+    return this.runtime.users.destroyAll(userId, exceptKey);
+  }
+
+  /** Destroys the session a handle from `listByUser` names; false when there was none. */
+  async destroyByHandle(handle: string): Promise<boolean> {
+    if (!HANDLE_PATTERN.test(handle)) return false;
+    return this.runtime.users.destroy(handle);
+  }
+
+  /** Reloads the users' profiles through `userLoader` now and caches them. */
+  async refreshUser(userIds: string | string[]): Promise<void> {
+    await Promise.all([userIds].flat().map((id) => this.runtime.users.reload(id)));
+  }
+
+  /** Drops a user's cached profile; the next `session.user()` loads it again. */
+  evictUser(userId: string): Promise<void> {
+    return this.runtime.users.evict(userId);
   }
 
   /** The number of live sessions, if the store can count them. */

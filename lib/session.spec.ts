@@ -122,3 +122,18 @@ describe('Session', () => {
     expect(() => s.set('name', 'Bob')).toThrow(/destroyed/);
   });
 });
+
+describe('Session over corrupt stored values', () => {
+  it('reads a value that is not JSON (written by something else) as absent, and can overwrite it', async () => {
+    const rt = runtime();
+    const now = Date.now();
+    const meta = { createdAt: now, expiresAt: now + 60_000, lastSeenAt: now };
+    const stored = { data: new Map([['name', '{not json'], ['visits', '3']]), meta };
+    const s = ActiveSession.loaded(rt, 'x'.repeat(32), 'key', stored) as unknown as ActiveSession<Cart>;
+    expect(s.get('name')).toBeUndefined();
+    expect(s.has('name')).toBe(false);
+    expect(s.all()).toEqual({ visits: 3 });
+    s.set('name', 'Ada');
+    expect(s.get('name')).toBe('Ada');
+  });
+});

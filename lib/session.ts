@@ -47,6 +47,21 @@ export interface Session<T extends object = SessionData> {
   regenerate(): Promise<void>;
   /** Removes the session from the store and expires its cookie. */
   destroy(): Promise<void>;
+  /**
+   * Regenerates the id (fixation protection), binds the session to `userId` and indexes it under
+   * that user with this request's user agent and IP; past `maxSessionsPerUser`, the user's oldest
+   * sessions end. The absolute timeout restarts from the login.
+   */
+  login(userId: string, options?: LoginOptions): Promise<void>;
+  /** Destroys the session and drops it from its user's index. */
+  logout(): Promise<void>;
+  /** The logged-in user's profile through `userLoader`, cached; undefined when nobody is logged in. */
+  user<U = unknown>(): Promise<U | undefined>;
+}
+
+export interface LoginOptions {
+  /** Idle timeout in ms for this session instead of the module's `idleTimeout`. */
+  ttl?: number;
 }
 
 /** Where a request-bound session sends its id (cookie or header) and its end (expired cookie). */
@@ -64,6 +79,16 @@ export interface SessionOrigin {
 
 type SessionState = 'open' | 'destroyed' | 'lost';
 
+/** A stored JSON value; text that is not JSON (written by something else) reads as absent. */
+function decodeStored(json: string | undefined): unknown {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The implementation of `Session<T>`. Internal: users see the interface. */
 export class ActiveSession<T extends object = SessionData> implements Session<T> {
   private state: SessionState = 'open';
@@ -80,6 +105,7 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     private base: ReadonlyMap<string, string>,
     private stored: boolean,
     private readonly writer?: SessionIdWriter,
+    private readonly origin: () => SessionOrigin = () => ({}),
   ) {}
 
   /** A session loaded from the store. */
@@ -89,18 +115,24 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     key: string,
     stored: StoredSession,
     writer?: SessionIdWriter,
+    origin?: () => SessionOrigin,
   ): ActiveSession {
-    return new ActiveSession(runtime, id, key, stored.meta, stored.data, true, writer);
+    return new ActiveSession(runtime, id, key, stored.meta, stored.data, true, writer, origin);
   }
 
   /** A new session with a fresh id; stored at its first save with changes. */
-  static fresh(runtime: SessionRuntime, origin: SessionOrigin = {}, writer?: SessionIdWriter, ttl?: number): ActiveSession {
+  static fresh(
+    runtime: SessionRuntime,
+    origin: () => SessionOrigin = () => ({}),
+    writer?: SessionIdWriter,
+    ttl?: number,
+  ): ActiveSession {
     const id = generateSessionId();
     const now = Date.now();
-    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin };
+    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin() };
     if (ttl !== undefined) meta.ttl = ttl;
     meta.expiresAt = runtime.expiryAt(meta, now).expiresAt;
-    return new ActiveSession(runtime, id, sessionKey(id), meta, new Map(), false, writer);
+    return new ActiveSession(runtime, id, sessionKey(id), meta, new Map(), false, writer, origin);
   }
 
   get id(): string {
@@ -134,12 +166,11 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
-    const json = this.effective(key);
-    return json === undefined ? undefined : (JSON.parse(json) as T[K]);
+    return decodeStored(this.effective(key)) as T[K] | undefined;
   }
 
   has(key: keyof T & string): boolean {
-    return this.effective(key) !== undefined;
+    return decodeStored(this.effective(key)) !== undefined;
   }
 
   set<K extends keyof T & string>(key: K, value: T[K]): void {
@@ -172,8 +203,8 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     for (const key of this.changes.set.keys()) keys.add(key);
     for (const key of this.changes.increment.keys()) keys.add(key);
     for (const key of keys) {
-      const json = this.effective(key);
-      if (json !== undefined) Object.defineProperty(out, key, { value: JSON.parse(json), enumerable: true });
+      const value = decodeStored(this.effective(key));
+      if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true });
     }
     return Object.freeze(out);
   }
@@ -183,9 +214,9 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
     if (typeof by !== 'number' || !Number.isFinite(by)) {
       throw new TypeError(`increment('${key}') needs a finite number, got ${String(by)}`);
     }
-    const current = this.effective(key);
-    if (current !== undefined && typeof JSON.parse(current) !== 'number') {
-      throw new TypeError(`increment('${key}'): the session holds a ${typeof JSON.parse(current)} there, not a number`);
+    const current = decodeStored(this.effective(key));
+    if (current !== undefined && typeof current !== 'number') {
+      throw new TypeError(`increment('${key}'): the session holds a ${typeof current} there, not a number`);
     }
     if (this.changes.hides(key)) {
       // The stored value no longer counts, so the result is known here: record it as a set.
@@ -214,14 +245,44 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
   }
 
   destroy(): Promise<void> {
+    return this.serially(() => this.end('destroyed'));
+  }
+
+  login(userId: string, options: LoginOptions = {}): Promise<void> {
+    if (typeof userId !== 'string' || userId.length === 0) {
+      return Promise.reject(new TypeError('login(userId) needs a non-empty string'));
+    }
+    const { ttl } = options;
+    if (ttl !== undefined && !(Number.isFinite(ttl) && ttl > 0)) {
+      return Promise.reject(new TypeError(`login ttl must be > 0 ms, got ${String(ttl)}`));
+    }
     return this.serially(async () => {
+      const previous = this.currentKey;
+      const meta: Partial<SessionMeta> = { ...this.origin(), userId, createdAt: Date.now() };
+      if (ttl !== undefined) meta.ttl = ttl;
+      await this.moveToNewId(meta);
       if (this.state !== 'open') return;
-      if (this.stored) await this.runtime.call('destroy', () => this.runtime.store.destroy(this.currentKey));
-      this.state = 'destroyed';
-      this.changes.reset();
-      this.writer?.revoke();
-      if (this.stored) this.runtime.emit('destroyed', this.currentKey, { userId: this.meta.userId });
+      this.runtime.emit('login', this.currentKey, { userId, previousHandle: previous });
+      await this.runtime.users.enforceLimit(userId, this.currentKey);
     });
+  }
+
+  logout(): Promise<void> {
+    return this.serially(() => this.end('logout'));
+  }
+
+  async user<U = unknown>(): Promise<U | undefined> {
+    const { userId } = this.meta;
+    return userId === undefined ? undefined : this.runtime.users.profile<U>(userId);
+  }
+
+  private async end(event: 'destroyed' | 'logout'): Promise<void> {
+    if (this.state !== 'open') return;
+    if (this.stored) await this.runtime.call('destroy', () => this.runtime.store.destroy(this.currentKey));
+    this.state = 'destroyed';
+    this.changes.reset();
+    this.writer?.revoke();
+    if (this.stored) this.runtime.emit(event, this.currentKey, { userId: this.meta.userId });
   }
 
   /**

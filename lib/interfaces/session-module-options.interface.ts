@@ -81,4 +81,21 @@ export interface SessionModuleOptions {
    * @default false
    */
   saveUninitialized?: boolean;
+  /**
+   * Most live sessions one user may have; a login past it destroys that user's oldest sessions.
+   * 1 is single-session mode: a new login ends the others. Needs a store with a user index.
+   * @default undefined (no limit)
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * Loads a user's profile for `session.user()`. Called once per user per `userCacheTtl`; the
+   * result (JSON-serialisable) is cached in the store, shared by all the user's sessions.
+   * @default undefined (`session.user()` throws)
+   */
+  userLoader?: (userId: string) => Promise<unknown>;
+  /**
+   * Ms a loaded user profile stays cached.
+   * @default 300_000 (5 minutes)
+   */
+  userCacheTtl?: number;
 }

@@ -110,3 +110,29 @@ describe.each([
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('RedisStore calls waiting for a connection', () => {
+  it('gives up at the timeout and is never sent later', async () => {
+    const server = await startRedisServer();
+    const client = new Redis({ host: server.host, port: server.port, lazyConnect: true });
+    client.on('error', () => undefined);
+    try {
+      const store = new RedisStore({ client, commandTimeout: TIMEOUT });
+      // A hung server accepts the connection but never answers the ready check.
+      server.pause();
+      const k = key();
+      const call = await timed(() => store.apply(k, one, expiry(), meta()));
+      expect(call.ok).toBe(false);
+      expect(call.ms).toBeLessThan(TIMEOUT + 150);
+      server.resume();
+      await waitUntil('the client to be ready', async () => client.status === 'ready', 5_000, 20);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await client.exists(`sess:{${k}}`)).toBe(0);
+      expect(await store.apply(k, one, expiry(), meta())).toBe(true);
+    } finally {
+      server.resume();
+      client.disconnect();
+      await server.stop();
+    }
+  });
+});

@@ -27,7 +27,7 @@ export async function rawRequest(app: INestApplication, method: string, path: st
       const [head, body = ''] = text.split('\r\n\r\n');
       resolve({ status: Number(head.split(' ')[1]), head, body });
     });
-    const lines = [Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n`)];
+    const lines: Buffer[] = [Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n`)];
     for (const header of headers) lines.push(header, Buffer.from('\r\n'));
     lines.push(Buffer.from('\r\n'));
     socket.end(Buffer.concat(lines));

@@ -40,7 +40,13 @@ function installExitHook(): void {
  * does not take it too, and it exits on its own once the server is gone.
  */
 function watch(pid: number): ChildProcess {
-  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 0.5; done; kill -9 ${pid} 2>/dev/null`;
+  // `sleep & wait` keeps the shell responsive to TERM, on which it reaps its sleep and exits, so
+  // stopping a watchdog leaves no orphan (this machine's PID 1 may not reap zombies).
+  const script = [
+    "trap 'kill $s 2>/dev/null; wait; exit 0' TERM",
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 0.5 & s=$!; wait $s; done`,
+    `kill -9 ${pid} 2>/dev/null`,
+  ].join('; ');
   const watchdog = spawn('sh', ['-c', script], { stdio: 'ignore', detached: true });
   watchdog.unref();
   return watchdog;
@@ -139,8 +145,13 @@ async function launch(dir: string, port: number, options: RedisServerOptions): P
     if (child.pid === undefined) throw new Error('redis-server could not be started: is it installed?');
     running.add(child);
     const watchdog = watch(child.pid!);
-    child.once('exit', () => watchdog.kill('SIGKILL'));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const watchdogGone = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        watchdog.kill('SIGTERM');
+        void Promise.race([watchdogGone, sleep(1_000)]).then(() => resolve());
+      }),
+    );
     child.once('exit', () => running.delete(child));
     (child as ChildProcess & { exited?: Promise<void> }).exited = exited;
     await waitForPing(port, child, logfile);

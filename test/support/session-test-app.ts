@@ -25,10 +25,11 @@ interface TestData {
   n: number;
   flash: string;
   name: string;
-  [key: string]: unknown;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What a real handler does between reading and writing: await some I/O (here 0-4 ms). */
+const someIo = () => sleep(Math.floor(Math.random() * 5));
 
 /** Marks what a guard saw, so a test can check the handler got the same object. */
 @Injectable()
@@ -66,18 +67,20 @@ class TestController {
   }
 
   @Post('set/:key')
-  set(@Session() session: Session<TestData>, @Param('key') key: string, @Query('value') value?: string) {
+  async set(@Session() session: Session, @Param('key') key: string, @Query('value') value?: string) {
+    await someIo();
     session.set(key, value ?? key);
     return { id: session.id };
   }
 
   @Post('incr')
-  incr(@Session() session: Session<TestData>) {
+  async incr(@Session() session: Session<TestData>) {
+    await someIo();
     return { n: session.increment('n') };
   }
 
   @Post('slow/:key')
-  async slow(@Session() session: Session<TestData>, @Param('key') key: string, @Query('ms') ms = '300') {
+  async slow(@Session() session: Session, @Param('key') key: string, @Query('ms') ms = '300') {
     await sleep(Number(ms));
     session.set(key, 'late');
     return { ok: true };

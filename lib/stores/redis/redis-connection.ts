@@ -40,6 +40,8 @@ export function defineSessionCommands(client: Redis | Cluster): SessionCommands 
   return client as unknown as SessionCommands;
 }
 
+const SKIPPED = Symbol('skipped');
+
 /** Statuses in which ioredis is (re)establishing a connection it was told to make. */
 const CONNECTING = new Set(['wait', 'connecting', 'connect']);
 
@@ -59,15 +61,18 @@ export class CommandRunner {
 
   run<T>(operation: string, send: (client: SessionCommands) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let expired = false;
       const timer = setTimeout(() => {
+        expired = true;
         reject(failure(operation, new Error(`no reply within ${this.timeout} ms (commandTimeout)`)));
       }, this.timeout);
-      this.ready().then(
-        () => send(this.client),
+      this.ready().then<T | typeof SKIPPED>(
+        // A call that gave up while waiting for the connection must not be sent late.
+        () => (expired ? SKIPPED : send(this.client)),
       ).then(
         (value) => {
           clearTimeout(timer);
-          resolve(value);
+          if (value !== SKIPPED) resolve(value);
         },
         (err: unknown) => {
           clearTimeout(timer);

@@ -11,17 +11,22 @@ import type { SessionMeta, StoredSession } from '../session-store';
  * createdAt) plus `<...>:prune`; hashing keeps user ids (often e-mail addresses) out of key names
  * and gives both keys one slot. Shared cache entries are `<prefix>cache:<name>`.
  */
+/** Prefix of a data field in a session hash. */
 export const DATA_FIELD = 'd:';
+/** Prefix of a metadata field in a session hash. */
 export const META_FIELD = 'm:';
 
+/** The Redis key of a session's hash. */
 export const sessionKey = (prefix: string, key: string): string => `${prefix}{${key}}`;
 
+/** The Redis keys of a user's index and of its next prune size (one slot). */
 export function userIndexKeys(prefix: string, userId: string): [index: string, prune: string] {
   const tag = createHash('sha256').update(userId).digest('base64url');
   const index = `${prefix}user:{${tag}}`;
   return [index, `${index}:prune`];
 }
 
+/** The Redis key of a shared cache entry. */
 export const cacheKey = (prefix: string, name: string): string => `${prefix}cache:${name}`;
 
 /** A SCAN pattern matching every session hash under `prefix` and nothing else of ours. */

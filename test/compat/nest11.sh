@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole suite against Nest 11 (CommonJS) in a scratch copy of the repo: the dev
+# dependencies pin Nest 12 (ESM only), and the package promises both.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cd "$root"
+git ls-files -z | xargs -0 cp --parents -t "$work"
+cd "$work"
+npm ci --no-audit --no-fund --loglevel=error
+npm install --no-save --no-audit --no-fund --loglevel=error \
+  @nestjs/common@11 @nestjs/core@11 @nestjs/platform-express@11 @nestjs/platform-fastify@11 @nestjs/testing@11
+echo "Running the suite on @nestjs/core $(node -p "require('@nestjs/core/package.json').version")"
+npx tsc -p tsconfig.json --noEmit
+npx vitest run
