@@ -16,10 +16,29 @@ import { runRounds } from './lib/suite.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const config = quick
-  ? { mode: 'quick', rounds: 1, duration: 1, warmupRequests: 1_500, connections: 32, memorySessions: 100_000, idleWaitMs: 0 }
-  : { mode: 'full', rounds: 3, duration: 3, warmupRequests: 5_000, connections: 32, memorySessions: 1_000_000, idleWaitMs: 11_000 };
+  ? {
+      mode: 'quick',
+      rounds: 1,
+      duration: 1,
+      warmupRequests: 1_500,
+      connections: 32,
+      memorySessions: 100_000,
+      idleWaitMs: 0,
+    }
+  : {
+      mode: 'full',
+      rounds: 3,
+      duration: 3,
+      warmupRequests: 5_000,
+      connections: 32,
+      memorySessions: 1_000_000,
+      idleWaitMs: 11_000,
+    };
 for (const key of ['rounds', 'duration', 'connections', 'memorySessions']) {
   const value = argv.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
   if (value !== undefined) config[key] = Number(value);
@@ -77,7 +96,16 @@ async function main() {
       ? null
       : await runMemory(config.memorySessions, config.idleWaitMs, log);
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model };
-    const report = buildReport({ config, machine, runs, roundTrips, probes, sanity: sanityBySetup, failed, memory });
+    const report = buildReport({
+      config,
+      machine,
+      runs,
+      roundTrips,
+      probes,
+      sanity: sanityBySetup,
+      failed,
+      memory,
+    });
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(report.json, null, 2)}\n`);
     writeFileSync(`${resultsDir}latest.md`, report.markdown);

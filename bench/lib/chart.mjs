@@ -43,7 +43,9 @@ function legend(y) {
 export function renderChart(report) {
   const parts = [];
   let y = 20;
-  parts.push(`<text x="10" y="${y}" font-size="15" font-weight="bold">Requests per second (median of ${report.config.rounds} round(s), ${report.config.connections} connections, higher is better)</text>`);
+  parts.push(
+    `<text x="10" y="${y}" font-size="15" font-weight="bold">Requests per second (median of ${report.config.rounds} round(s), ${report.config.connections} connections, higher is better)</text>`,
+  );
   y += 14;
   parts.push(legend(y));
   y += 26;
@@ -58,8 +60,11 @@ export function renderChart(report) {
       const fill = r.store === 'redis' ? `url(#${patternId(r.library)})` : COLORS[r.library];
       parts.push(`<text x="${LABEL_W - 8}" y="${y + 12}" text-anchor="end">${esc(r.setup)}</text>`);
       parts.push(`<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${fill}"/>`);
-      const note = r.vsBare !== null && r.library !== 'bare' ? ` (${Math.round(r.vsBare * 100)}% of bare)` : '';
-      parts.push(`<text x="${(LABEL_W + w + 6).toFixed(1)}" y="${y + 12}">${Math.round(r.rps).toLocaleString('en')}${note}</text>`);
+      const note =
+        r.vsBare !== null && r.library !== 'bare' ? ` (${Math.round(r.vsBare * 100)}% of bare)` : '';
+      parts.push(
+        `<text x="${(LABEL_W + w + 6).toFixed(1)}" y="${y + 12}">${Math.round(r.rps).toLocaleString('en')}${note}</text>`,
+      );
       y += BAR_H + GAP;
     }
     y += 6;

@@ -69,9 +69,7 @@ export async function load(base, scenario, { duration, amount, connections }) {
  */
 export async function probe(base, n = 100) {
   const cookie = await sessionCookie(base);
-  const sets = await Promise.all(
-    Array.from({ length: n }, (_, i) => get(`${base}/set/k${i}`, cookie)),
-  );
+  const sets = await Promise.all(Array.from({ length: n }, (_, i) => get(`${base}/set/k${i}`, cookie)));
   const afterSets = JSON.parse((await get(`${base}/dump`, cookie)).body);
   const keysKept = Array.from({ length: n }, (_, i) => `k${i}`).filter((k) => k in afterSets).length;
   const incrs = await Promise.all(Array.from({ length: n }, () => get(`${base}/incr`, cookie)));

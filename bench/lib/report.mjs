@@ -11,7 +11,9 @@ function throughputTables(rows) {
   const lines = [];
   for (const scenario of SCENARIOS) {
     lines.push(`### ${scenario}`, '');
-    lines.push('| setup | req/s | p50 ms | p99 ms | non-2xx | Redis sent/req | Redis cmd/req (INFO) | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |');
+    lines.push(
+      '| setup | req/s | p50 ms | p99 ms | non-2xx | Redis sent/req | Redis cmd/req (INFO) | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |',
+    );
     lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows.filter((row) => row.scenario === scenario)) {
       lines.push(
@@ -68,7 +70,7 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
       '`Redis cmd/req (INFO)`: total_commands_processed over the load run per request, which also counts ' +
       'the commands a Lua script runs inside Redis. ' +
       '`app CPU µs/req`: CPU time of the app process per request (less sensitive to other load on the machine ' +
-      'than req/s); `x bare (CPU)`: bare\'s CPU per request over this one\'s. Latencies have autocannon\'s 1 ms resolution.',
+      "than req/s); `x bare (CPU)`: bare's CPU per request over this one's. Latencies have autocannon's 1 ms resolution.",
     '',
     ...throughputTables(rows),
     '## Targets',
@@ -83,7 +85,9 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
     '',
     '| setup | keys kept (of 100) | counter (of 100) | failed requests |',
     '| --- | ---: | ---: | ---: |',
-    ...Object.entries(probes).map(([name, p]) => `| ${name} | ${p.keysKept} | ${p.counter} | ${p.failedRequests} |`),
+    ...Object.entries(probes).map(
+      ([name, p]) => `| ${name} | ${p.keysKept} | ${p.counter} | ${p.failedRequests} |`,
+    ),
     '',
     `## MemoryStore at scale`,
     '',
@@ -92,7 +96,10 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
   const problems = [
     ...Object.entries(failed).map(([name, msg]) => `- ${name} did not run: ${msg}`),
     ...Object.entries(sanity)
-      .filter(([name, s]) => !name.endsWith('-bare') && !(s.createSetsCookie && s.readSeesValue && s.untouchedSetsNoCookie))
+      .filter(
+        ([name, s]) =>
+          !name.endsWith('-bare') && !(s.createSetsCookie && s.readSeesValue && s.untouchedSetsNoCookie),
+      )
       .map(([name, s]) => `- ${name} sanity check: ${JSON.stringify(s)}`),
   ];
   if (problems.length) md.push('## Problems', '', ...problems, '');

@@ -11,8 +11,9 @@ function rotate(list, by) {
 }
 
 /**
- * Runs a warm-up pass of `warmupRequests` per setup and scenario (not recorded), then `rounds` rounds; returns one record per
- * round x scenario x app. Redis commands are counted from INFO around each run.
+ * Runs a warm-up pass of `warmupRequests` per setup and scenario (not recorded), then `rounds`
+ * rounds; returns one record per round x scenario x app. Redis commands are counted from INFO
+ * around each run, the app's CPU time from /proc.
  */
 export async function runRounds(apps, redis, config, log) {
   const opts = { connections: config.connections };
@@ -28,11 +29,10 @@ export async function runRounds(apps, redis, config, log) {
         const result = await load(app.url, scenario, { ...opts, duration: config.duration });
         await sleep(100); // let requests still in flight at the end finish their store calls
         const after = await redis.commandsProcessed();
-        const cpuUsPerRequest = result.requests > 0 ? ((cpuMs(app.pid) - cpuBefore) * 1000) / result.requests : null;
+        const cpuUsPerRequest =
+          result.requests > 0 ? ((cpuMs(app.pid) - cpuBefore) * 1000) / result.requests : null;
         const redisPerRequest =
-          app.setup.store === 'redis' && result.requests > 0
-            ? (after - before - 1) / result.requests
-            : null;
+          app.setup.store === 'redis' && result.requests > 0 ? (after - before - 1) / result.requests : null;
         const record = { setup: app.name, scenario, round, ...result, redisPerRequest, cpuUsPerRequest };
         record.rssKiB = rssKiB(app.pid);
         runs.push(record);

@@ -40,7 +40,17 @@ async function main(): Promise<void> {
   // The store drops an expired session only when it is read; length() reads them all.
   const liveAfterExpiry = await length();
   const expiredScanned = snapshot();
-  report({ sessions, createMs, baseline, created, liveAfterCreate, expiredIdle, expiredScanned, liveAfterExpiry, idleWaitMs });
+  report({
+    sessions,
+    createMs,
+    baseline,
+    created,
+    liveAfterCreate,
+    expiredIdle,
+    expiredScanned,
+    liveAfterExpiry,
+    idleWaitMs,
+  });
 }
 
 main().catch((err) => {

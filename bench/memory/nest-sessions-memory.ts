@@ -43,7 +43,17 @@ async function main(): Promise<void> {
   const liveAfterExpiry = await store.count();
   const expiredScanned = snapshot();
   store.onApplicationShutdown();
-  report({ sessions, createMs, baseline, created, liveAfterCreate, expiredIdle, expiredScanned, liveAfterExpiry, idleWaitMs });
+  report({
+    sessions,
+    createMs,
+    baseline,
+    created,
+    liveAfterCreate,
+    expiredIdle,
+    expiredScanned,
+    liveAfterExpiry,
+    idleWaitMs,
+  });
 }
 
 main().catch((err) => {
