@@ -6,6 +6,13 @@ function check(target, measured, pass) {
   return { target, measured, pass };
 }
 
+/** A ratio target; not measured when the setup compared against did not run. */
+function ratioCheck(target, ratio, atLeast, format) {
+  return ratio === null ? check(target, 'n/a', null) : check(target, format(ratio), ratio >= atLeast);
+}
+
+const times = (x) => `${x.toFixed(2)}x`;
+
 /** `[{ target, measured, pass: true | false | null (not measured) }]`. */
 export function evaluateTargets(rows, probes, memory, config) {
   const row = (setup, scenario) => rows.find((r) => r.setup === setup && r.scenario === scenario);
@@ -17,15 +24,13 @@ export function evaluateTargets(rows, probes, memory, config) {
   for (const setup of nsSetups) {
     const untouched = row(setup, 'untouched');
     if (untouched) {
-      out.push(
-        check(`${setup}: untouched within 3% of bare`, pct(untouched.vsBare), untouched.vsBare >= 0.97),
-      );
+      out.push(ratioCheck(`${setup}: untouched within 3% of bare`, untouched.vsBare, 0.97, pct));
     }
   }
   for (const setup of nsSetups.filter((s) => s.endsWith('-memory'))) {
     for (const scenario of ['read', 'write']) {
       const r = row(setup, scenario);
-      if (r) out.push(check(`${setup}: ${scenario} >= 85% of bare`, pct(r.vsBare), r.vsBare >= 0.85));
+      if (r) out.push(ratioCheck(`${setup}: ${scenario} >= 85% of bare`, r.vsBare, 0.85, pct));
     }
   }
   for (const setup of nsSetups.filter((s) => s.endsWith('-redis'))) {
@@ -35,13 +40,7 @@ export function evaluateTargets(rows, probes, memory, config) {
     for (const scenario of ['read', 'write']) {
       const r = row(setup, scenario);
       if (!r) continue;
-      out.push(
-        check(
-          `${setup}: ${scenario} >= 1.3x ${rivalName}`,
-          r.vsRival === null ? 'n/a' : `${r.vsRival.toFixed(2)}x`,
-          r.vsRival === null ? null : r.vsRival >= 1.3,
-        ),
-      );
+      out.push(ratioCheck(`${setup}: ${scenario} >= 1.3x ${rivalName}`, r.vsRival, 1.3, times));
     }
     const read = row(setup, 'read');
     const write = row(setup, 'write');
