@@ -1,0 +1,22 @@
+import type { INestApplication } from '@nestjs/common';
+import type { SetupContext } from './bench-config';
+import { createExpressBare, createFastifyBare } from './bare.setup';
+import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
+import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
+import { createNestSessionsMemory, createNestSessionsRedis } from './nest-sessions.setup';
+
+export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
+
+/** Every app the runner can start, by the name the runner and the report use. */
+export const SETUP_FACTORIES: Record<string, SetupFactory> = {
+  'express-bare': createExpressBare,
+  'nest-sessions-express-memory': createNestSessionsMemory('express'),
+  'nest-sessions-express-redis': createNestSessionsRedis('express'),
+  'express-session-memory': createExpressSessionMemory,
+  'express-session-redis': createExpressSessionRedis,
+  'fastify-bare': createFastifyBare,
+  'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
+  'nest-sessions-fastify-redis': createNestSessionsRedis('fastify'),
+  'fastify-session-memory': createFastifySessionMemory,
+  'fastify-session-redis': createFastifySessionRedis,
+};

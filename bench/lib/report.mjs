@@ -1,0 +1,110 @@
+// The results as JSON and as the Markdown the README shows.
+import { aggregate } from './aggregate.mjs';
+import { SCENARIOS } from './driver.mjs';
+import { evaluateTargets } from './targets.mjs';
+
+const fixed = (x, digits = 0) => (x === null || x === undefined ? '–' : x.toFixed(digits));
+const ratio = (x) => (x === null || x === undefined ? '–' : `${x.toFixed(2)}x`);
+const verdict = (pass) => (pass === null ? 'not measured' : pass ? '**pass**' : '**FAIL**');
+
+function throughputTables(rows) {
+  const lines = [];
+  for (const scenario of SCENARIOS) {
+    lines.push(`### ${scenario}`, '');
+    lines.push(
+      '| setup | req/s | p50 ms | p99 ms | non-2xx | Redis sent/req | Redis cmd/req (INFO) | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |',
+    );
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows.filter((row) => row.scenario === scenario)) {
+      lines.push(
+        `| ${r.setup} | ${fixed(r.rps)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${r.non2xx + r.errors} | ` +
+          `${fixed(r.redisSentPerRequest, 2)} | ${fixed(r.redisPerRequest, 2)} | ${fixed(r.rssMiB)} | ${ratio(r.vsBare)} | ${ratio(r.vsRival)} | ` +
+          `${fixed(r.cpuUsPerRequest)} | ${ratio(r.cpuVsBare)} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+function memoryTable(memory) {
+  if (!memory) return ['Skipped.', ''];
+  const lines = [
+    '| store | sessions | create s | RSS after create MiB | heap after create MiB | heap after expiry, no access MiB | heap after expiry + a full read MiB | live after expiry |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [library, m] of Object.entries(memory)) {
+    if (m.error) {
+      lines.push(`| ${library} | error: ${m.error} | | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${library} | ${m.sessions.toLocaleString('en')} | ${fixed(m.createMs / 1000, 1)} | ${fixed(m.created.rssMiB)} | ` +
+        `${fixed(m.created.heapUsedMiB)} | ${fixed(m.expiredIdle.heapUsedMiB)} | ${fixed(m.expiredScanned.heapUsedMiB)} | ${m.liveAfterExpiry} |`,
+    );
+  }
+  const idle = Object.values(memory).find((m) => !m.error)?.idleWaitMs ?? 0;
+  lines.push(
+    '',
+    `Heap before creating: ~${fixed(Object.values(memory).find((m) => !m.error)?.baseline.heapUsedMiB)} MiB. ` +
+      `"No access" is after the clock passes every expiry and ${idle / 1000} s pass with no store call; ` +
+      `"a full read" is after \`count()\` / \`length()\`, which read every session.`,
+    '',
+  );
+  return lines;
+}
+
+export function buildReport({ config, machine, runs, roundTrips, probes, sanity, failed, memory }) {
+  const rows = aggregate(runs, roundTrips);
+  const targets = evaluateTargets(rows, probes, memory, config);
+  const date = new Date().toISOString();
+  const md = [
+    '# nest-sessions benchmark',
+    '',
+    `${date} · ${config.mode} run · Node ${machine.node} · ${machine.cpus} CPUs (${machine.cpuModel}) · ` +
+      `${config.rounds} round(s) x ${config.duration} s per setup and scenario, ${config.connections} connections, medians over rounds.`,
+    '',
+    '`x bare`: req/s against bare Nest on the same adapter. `x rival`: against express-session (Express) or ' +
+      '@fastify/session (Fastify) with the same kind of store. ' +
+      '`Redis sent/req`: commands the app sent to Redis per request (MONITOR, 50 sequential requests); ' +
+      '`Redis cmd/req (INFO)`: total_commands_processed over the load run per request, which also counts ' +
+      'the commands a Lua script runs inside Redis. ' +
+      '`app CPU µs/req`: CPU time of the app process per request (less sensitive to other load on the machine ' +
+      "than req/s); `x bare (CPU)`: bare's CPU per request over this one's. Latencies have autocannon's 1 ms resolution.",
+    '',
+    ...throughputTables(rows),
+    '## Targets',
+    '',
+    '| target | measured | result |',
+    '| --- | --- | --- |',
+    ...targets.map((t) => `| ${t.target} | ${t.measured ?? '–'} | ${verdict(t.pass)} |`),
+    '',
+    '## Correctness probe',
+    '',
+    '100 concurrent requests each set a distinct key on one session; then 100 concurrent increments of one counter.',
+    '',
+    '| setup | keys kept (of 100) | counter (of 100) | failed requests |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(probes).map(
+      ([name, p]) => `| ${name} | ${p.keysKept} | ${p.counter} | ${p.failedRequests} |`,
+    ),
+    '',
+    `## MemoryStore at scale`,
+    '',
+    ...memoryTable(memory),
+  ];
+  const problems = [
+    ...Object.entries(failed).map(([name, msg]) => `- ${name} did not run: ${msg}`),
+    ...Object.entries(sanity)
+      .filter(
+        ([name, s]) =>
+          !name.endsWith('-bare') && !(s.createSetsCookie && s.readSeesValue && s.untouchedSetsNoCookie),
+      )
+      .map(([name, s]) => `- ${name} sanity check: ${JSON.stringify(s)}`),
+  ];
+  if (problems.length) md.push('## Problems', '', ...problems, '');
+  return {
+    json: { date, config, machine, rows, targets, roundTrips, probes, memory, sanity, failed, runs },
+    markdown: `${md.join('\n')}\n`,
+  };
+}

@@ -1,0 +1,27 @@
+// What each app setup is, for the runner and the report. The apps themselves are in bench/apps.
+
+/**
+ * `store`: 'none' | 'memory' | 'redis'. `bare` is the same adapter's ceiling; `rival` is the
+ * established library on the same adapter and store kind that the ratio column compares against.
+ */
+export const SETUPS = [
+  { name: 'express-bare', adapter: 'express', library: 'bare', store: 'none' },
+  { name: 'nest-sessions-express-memory', adapter: 'express', library: 'nest-sessions', store: 'memory' },
+  { name: 'nest-sessions-express-redis', adapter: 'express', library: 'nest-sessions', store: 'redis' },
+  { name: 'express-session-memory', adapter: 'express', library: 'express-session', store: 'memory' },
+  { name: 'express-session-redis', adapter: 'express', library: 'express-session', store: 'redis' },
+  { name: 'fastify-bare', adapter: 'fastify', library: 'bare', store: 'none' },
+  { name: 'nest-sessions-fastify-memory', adapter: 'fastify', library: 'nest-sessions', store: 'memory' },
+  { name: 'nest-sessions-fastify-redis', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
+  { name: 'fastify-session-memory', adapter: 'fastify', library: '@fastify/session', store: 'memory' },
+  { name: 'fastify-session-redis', adapter: 'fastify', library: '@fastify/session', store: 'redis' },
+].map((s) => ({
+  ...s,
+  bare: `${s.adapter}-bare`,
+  rival:
+    s.store === 'none'
+      ? undefined
+      : s.adapter === 'express'
+        ? `express-session-${s.store}`
+        : `fastify-session-${s.store}`,
+}));

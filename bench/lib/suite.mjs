@@ -1,0 +1,49 @@
+// The load rounds: every scenario on every app, interleaved, so all setups see the same noise.
+import { load, SCENARIOS } from './driver.mjs';
+import { cpuMs, rssKiB } from './processes.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The app order for a round, rotated so no setup always runs first or last. */
+function rotate(list, by) {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/**
+ * Runs a warm-up pass of `warmupRequests` per setup and scenario (not recorded), then `rounds`
+ * rounds; returns one record per round x scenario x app. Redis commands are counted from INFO
+ * around each run, the app's CPU time from /proc.
+ */
+export async function runRounds(apps, redis, config, log) {
+  const opts = { connections: config.connections };
+  for (const scenario of SCENARIOS) {
+    for (const app of apps) await load(app.url, scenario, { ...opts, amount: config.warmupRequests });
+  }
+  const runs = [];
+  for (let round = 1; round <= config.rounds; round++) {
+    for (const scenario of SCENARIOS) {
+      for (const app of rotate(apps, round - 1 + SCENARIOS.indexOf(scenario))) {
+        const before = await redis.commandsProcessed();
+        const cpuBefore = cpuMs(app.pid);
+        const result = await load(app.url, scenario, { ...opts, duration: config.duration });
+        await sleep(100); // let requests still in flight at the end finish their store calls
+        const after = await redis.commandsProcessed();
+        const cpuUsPerRequest =
+          result.requests > 0 ? ((cpuMs(app.pid) - cpuBefore) * 1000) / result.requests : null;
+        const redisPerRequest =
+          app.setup.store === 'redis' && result.requests > 0 ? (after - before - 1) / result.requests : null;
+        const record = { setup: app.name, scenario, round, ...result, redisPerRequest, cpuUsPerRequest };
+        record.rssKiB = rssKiB(app.pid);
+        runs.push(record);
+        log(
+          `round ${round} ${scenario.padEnd(9)} ${app.name.padEnd(30)} ` +
+            `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  ` +
+            `${Math.round(cpuUsPerRequest)} µs CPU/req` +
+            (result.non2xx ? `  non-2xx ${result.non2xx}` : ''),
+        );
+      }
+    }
+  }
+  return runs;
+}

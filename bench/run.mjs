@@ -1,0 +1,124 @@
+// npm run bench [-- --quick] [--only=name,name] [--skip-memory] [--rounds=N --duration=S ...]
+// Compiles the bench apps, starts a private redis-server and one process per setup, drives them
+// with autocannon from here, probes correctness, measures MemoryStore at scale, writes the report.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startApp } from './lib/app-process.mjs';
+import { probe, redisRoundTrips, sanity, SCENARIOS } from './lib/driver.mjs';
+import { runMemory } from './lib/memory.mjs';
+import { startRedis } from './lib/redis-server.mjs';
+import { buildReport } from './lib/report.mjs';
+import { renderChart } from './lib/chart.mjs';
+import { SETUPS } from './lib/setups.mjs';
+import { runRounds } from './lib/suite.mjs';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const config = quick
+  ? {
+      mode: 'quick',
+      rounds: 1,
+      duration: 1,
+      warmupRequests: 1_500,
+      connections: 32,
+      memorySessions: 100_000,
+      idleWaitMs: 0,
+    }
+  : {
+      mode: 'full',
+      rounds: 3,
+      duration: 3,
+      warmupRequests: 5_000,
+      connections: 32,
+      memorySessions: 1_000_000,
+      idleWaitMs: 11_000,
+    };
+for (const key of ['rounds', 'duration', 'connections', 'memorySessions']) {
+  const value = argv.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
+  if (value !== undefined) config[key] = Number(value);
+}
+const root = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const started = Date.now();
+const log = (msg) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
+
+function compile() {
+  log('compiling bench apps (tsc -p bench/tsconfig.json)');
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) throw new Error('bench apps do not compile');
+}
+
+async function main() {
+  compile();
+  const redis = await startRedis();
+  log(`redis-server on 127.0.0.1:${redis.port}`);
+  const apps = [];
+  const failed = {};
+  try {
+    for (const setup of SETUPS.filter((s) => !only || only.includes(s.name))) {
+      try {
+        const app = await startApp(setup.name, redis.port);
+        const check = await sanity(app.url);
+        apps.push({ ...app, setup, sanity: check });
+        log(`${setup.name} up (pid ${app.pid}) ${JSON.stringify(check)}`);
+      } catch (err) {
+        failed[setup.name] = err.message;
+        log(`${setup.name} FAILED: ${err.message}`);
+      }
+    }
+    const runs = await runRounds(apps, redis, config, log);
+    const probes = {};
+    for (const app of apps.filter((a) => a.setup.store !== 'none')) {
+      probes[app.name] = await probe(app.url);
+      log(`probe ${app.name}: ${JSON.stringify(probes[app.name])}`);
+    }
+    const roundTrips = {};
+    for (const app of apps.filter((a) => a.setup.store === 'redis')) {
+      roundTrips[app.name] = {};
+      for (const scenario of SCENARIOS) {
+        roundTrips[app.name][scenario] = await redisRoundTrips(app.url, scenario, redis.monitorDuring);
+      }
+      log(`redis round trips ${app.name}: ${JSON.stringify(roundTrips[app.name])}`);
+    }
+    const sanityBySetup = Object.fromEntries(apps.map((a) => [a.name, a.sanity]));
+    for (const app of apps) await app.stop();
+    apps.length = 0;
+    const memory = argv.includes('--skip-memory')
+      ? null
+      : await runMemory(config.memorySessions, config.idleWaitMs, log);
+    const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model };
+    const report = buildReport({
+      config,
+      machine,
+      runs,
+      roundTrips,
+      probes,
+      sanity: sanityBySetup,
+      failed,
+      memory,
+    });
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(report.json, null, 2)}\n`);
+    writeFileSync(`${resultsDir}latest.md`, report.markdown);
+    writeFileSync(`${resultsDir}latest.svg`, renderChart(report.json));
+    console.log(`\n${report.markdown}`);
+    log(`wrote bench/results/latest.{json,md,svg}`);
+  } finally {
+    for (const app of apps) await app.stop();
+    await redis.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
