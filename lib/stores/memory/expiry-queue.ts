@@ -4,8 +4,10 @@
  * session pushes a new pair and the stale one is skipped when it surfaces (the owner checks).
  */
 export class ExpiryQueue {
-  private readonly times: number[] = [];
-  private readonly keys: string[] = [];
+  private times: number[] = [];
+  private keys: string[] = [];
+  /** Arrays keep the backing store they grew to; copy them once they are this much emptier. */
+  private peak = 0;
 
   get size(): number {
     return this.times.length;
@@ -15,6 +17,7 @@ export class ExpiryQueue {
     this.times.push(time);
     this.keys.push(key);
     this.siftUp(this.times.length - 1);
+    if (this.times.length > this.peak) this.peak = this.times.length;
   }
 
   /** The earliest time, or Infinity when empty. */
@@ -34,18 +37,26 @@ export class ExpiryQueue {
       this.keys[0] = lastKey;
       this.siftDown(0);
     }
+    if (this.peak > 1024 && this.times.length * 4 < this.peak) this.compact();
     return key;
   }
 
   /** Replaces the whole queue (used to drop stale pairs once they outnumber live ones). */
   rebuild(entries: Iterable<[number, string]>): void {
-    this.times.length = 0;
-    this.keys.length = 0;
+    this.times = [];
+    this.keys = [];
     for (const [time, key] of entries) {
       this.times.push(time);
       this.keys.push(key);
     }
+    this.peak = this.times.length;
     for (let i = (this.times.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private compact(): void {
+    this.times = this.times.slice();
+    this.keys = this.keys.slice();
+    this.peak = this.times.length;
   }
 
   private siftUp(i: number): void {

@@ -9,10 +9,12 @@ import {
   StoredSessionEntry,
 } from '../session-store';
 import { ExpiryQueue } from './expiry-queue';
+import { decodeMemorySession, encodeMemorySession, memorySessionExpiry } from './memory-session-codec';
 
 export interface MemoryStoreOptions {
   /**
-   * Most sessions kept; past it the least recently used one is evicted.
+   * Most sessions kept; past it the session closest to expiry (the least recently active, when
+   * sessions share a timeout) is evicted.
    * @default 100_000
    */
   maxSessions?: number;
@@ -24,14 +26,12 @@ export interface MemoryStoreOptions {
   sweepInterval?: number;
 }
 
-interface MemoryEntry {
-  data: ReadonlyMap<string, string>;
-  meta: SessionMeta;
-}
-
 const MEMORY_STORE_DEFAULTS = { maxSessions: 100_000, sweepInterval: 10_000 };
 /** Expired sessions reclaimed in passing by each write. */
 const RECLAIM_PER_WRITE = 4;
+/** A Map never gives back the table it grew; rebuild it once it is this much emptier than its peak. */
+const SHRINK_RATIO = 4;
+const SHRINK_MIN_PEAK = 1_024;
 
 /**
  * The default store: sessions in this process's memory, bounded and swept, for development and
@@ -40,8 +40,9 @@ const RECLAIM_PER_WRITE = 4;
  */
 export class MemoryStore extends SessionStore implements OnApplicationShutdown {
   private readonly maxSessions: number;
-  /** In least-recently-used order: a read moves a session to the end. */
-  private readonly sessions = new Map<string, MemoryEntry>();
+  /** key -> the session as one JSON string (see memory-session-codec.ts). */
+  private sessions = new Map<string, string>();
+  private peakSize = 0;
   private readonly expiries = new ExpiryQueue();
   private readonly users = new Map<string, Set<string>>();
   private readonly cache = new Map<string, { value: string; expiresAt: number }>();
@@ -57,11 +58,7 @@ export class MemoryStore extends SessionStore implements OnApplicationShutdown {
   }
 
   async load(key: string): Promise<StoredSession | null> {
-    const entry = this.live(key);
-    if (!entry) return null;
-    this.sessions.delete(key);
-    this.sessions.set(key, entry);
-    return entry;
+    return this.live(key) ?? null;
   }
 
   async apply(
@@ -73,32 +70,26 @@ export class MemoryStore extends SessionStore implements OnApplicationShutdown {
     const existing = this.live(key);
     if (!existing && !create) return false;
     const base = existing ?? { data: new Map<string, string>(), meta: create! };
-    const entry: MemoryEntry = {
-      data: applySessionChanges(base.data, changes),
-      meta: { ...base.meta, ...expiry },
-    };
-    this.sessions.delete(key);
-    this.sessions.set(key, entry);
-    if (!existing) this.indexUser(key, entry.meta.userId);
-    this.expiries.push(entry.meta.expiresAt, key);
+    const meta = { ...base.meta, ...expiry };
+    this.write(key, meta, applySessionChanges(base.data, changes));
+    if (!existing) this.indexUser(key, meta.userId);
     this.sweep(RECLAIM_PER_WRITE);
     this.evictOverflow();
     return true;
   }
 
   async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
-    const entry = this.live(key);
-    if (!entry) return false;
-    entry.meta = { ...entry.meta, ...expiry };
-    this.expiries.push(entry.meta.expiresAt, key);
+    const session = this.live(key);
+    if (!session) return false;
+    this.write(key, { ...session.meta, ...expiry }, session.data);
     return true;
   }
 
   async destroy(key: string): Promise<boolean> {
-    const entry = this.sessions.get(key);
-    if (!entry) return false;
-    this.remove(key, entry);
-    return entry.meta.expiresAt > Date.now();
+    const text = this.sessions.get(key);
+    if (text === undefined) return false;
+    this.remove(key, text);
+    return memorySessionExpiry(text) > Date.now();
   }
 
   async count(): Promise<number> {
@@ -110,9 +101,9 @@ export class MemoryStore extends SessionStore implements OnApplicationShutdown {
     const keys = this.users.get(userId);
     if (!keys) return [];
     const listed: StoredSessionEntry[] = [];
-    for (const key of keys) {
-      const entry = this.live(key);
-      if (entry) listed.push({ key, meta: entry.meta });
+    for (const key of [...keys]) {
+      const session = this.live(key);
+      if (session) listed.push({ key, meta: session.meta });
     }
     return listed.sort((a, b) => a.meta.createdAt - b.meta.createdAt);
   }
@@ -137,27 +128,32 @@ export class MemoryStore extends SessionStore implements OnApplicationShutdown {
     clearInterval(this.sweeper);
   }
 
-  /** The entry, or undefined when absent; an expired one is removed on the way. */
-  private live(key: string): MemoryEntry | undefined {
-    const entry = this.sessions.get(key);
-    if (!entry) return undefined;
-    if (entry.meta.expiresAt > Date.now()) return entry;
-    this.remove(key, entry);
-    this.notifyExpired(key, entry.meta);
+  /** The session, or undefined when absent; an expired one is removed on the way. */
+  private live(key: string): StoredSession | undefined {
+    const text = this.sessions.get(key);
+    if (text === undefined) return undefined;
+    const session = decodeMemorySession(text);
+    if (session.meta.expiresAt > Date.now()) return session;
+    this.remove(key, text);
+    this.notifyExpired(key, session.meta);
     return undefined;
   }
 
-  /** Reclaims up to `limit` sessions whose expiry has passed. */
+  private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): void {
+    this.sessions.set(key, encodeMemorySession(meta, data));
+    if (this.sessions.size > this.peakSize) this.peakSize = this.sessions.size;
+    this.expiries.push(meta.expiresAt, key);
+  }
+
+  /** Reclaims up to `limit` sessions whose expiry has passed, earliest first. */
   private sweep(limit: number): void {
     const now = Date.now();
     for (let n = 0; n < limit && this.expiries.peekTime() <= now; n++) {
+      const time = this.expiries.peekTime();
       const key = this.expiries.pop()!;
-      const entry = this.sessions.get(key);
+      const text = this.sessions.get(key);
       // A touched session left a stale pair behind; only the pair matching its expiry counts.
-      if (entry && entry.meta.expiresAt <= now) {
-        this.remove(key, entry);
-        this.notifyExpired(key, entry.meta);
-      }
+      if (text !== undefined && memorySessionExpiry(text) === time) this.expire(key, text);
     }
     if (this.expiries.size > 2 * this.sessions.size + 1024) {
       this.expiries.rebuild(this.expiryPairs());
@@ -168,24 +164,38 @@ export class MemoryStore extends SessionStore implements OnApplicationShutdown {
   }
 
   private *expiryPairs(): Iterable<[number, string]> {
-    for (const [key, entry] of this.sessions) yield [entry.meta.expiresAt, key];
+    for (const [key, text] of this.sessions) yield [memorySessionExpiry(text), key];
   }
 
+  /** Past `maxSessions`, evicts the sessions that would expire first. */
   private evictOverflow(): void {
-    while (this.sessions.size > this.maxSessions) {
-      const [key, entry] = this.sessions.entries().next().value as [string, MemoryEntry];
-      this.remove(key, entry);
-      this.notifyExpired(key, entry.meta);
+    while (this.sessions.size > this.maxSessions && this.expiries.size > 0) {
+      const time = this.expiries.peekTime();
+      const key = this.expiries.pop()!;
+      const text = this.sessions.get(key);
+      if (text !== undefined && memorySessionExpiry(text) === time) this.expire(key, text);
     }
   }
 
-  private remove(key: string, entry: MemoryEntry): void {
+  private expire(key: string, text: string): void {
+    // Only user-bound sessions need their metadata parsed on the way out (the user index).
+    const userId = this.users.size > 0 ? decodeMemorySession(text).meta.userId : undefined;
+    this.remove(key, text, userId);
+    this.notifyExpired(key, userId === undefined ? undefined : { userId } as SessionMeta);
+  }
+
+  private remove(key: string, text: string, userId?: string): void {
     this.sessions.delete(key);
-    const userId = entry.meta.userId;
-    if (userId === undefined) return;
-    const keys = this.users.get(userId);
+    if (this.peakSize >= SHRINK_MIN_PEAK && this.sessions.size * SHRINK_RATIO < this.peakSize) {
+      this.sessions = new Map(this.sessions);
+      this.peakSize = this.sessions.size;
+    }
+    if (this.users.size === 0) return;
+    const owner = userId ?? decodeMemorySession(text).meta.userId;
+    if (owner === undefined) return;
+    const keys = this.users.get(owner);
     keys?.delete(key);
-    if (keys?.size === 0) this.users.delete(userId);
+    if (keys?.size === 0) this.users.delete(owner);
   }
 
   private indexUser(key: string, userId: string | undefined): void {
