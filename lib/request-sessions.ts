@@ -14,12 +14,7 @@ interface RequestSessionState {
   writer: ResponseIdWriter;
 }
 
-type SessionRequest = HttpRequestLike & {
-  [REQUEST_SESSION_STATE]?: RequestSessionState;
-  [RESPONSE]?: unknown;
-};
-
-const RESPONSE = Symbol('nest-sessions:response');
+type SessionRequest = HttpRequestLike & { [REQUEST_SESSION_STATE]?: RequestSessionState };
 const MAX_USER_AGENT = 512;
 
 /**
@@ -32,13 +27,19 @@ export class RequestSessions {
 
   constructor(private readonly runtime: SessionRuntime) {}
 
-  /** The request's session, loaded on first call; later calls share the same object. */
-  forRequest(req: SessionRequest): Promise<ActiveSession> {
+  /**
+   * The request's session, loaded on first call; later calls share the same object. Ids it
+   * issues go out on `res` at once when given, else at `commit` (a guard has no response yet).
+   */
+  forRequest(req: SessionRequest, res?: unknown): Promise<ActiveSession> {
     const existing = req[REQUEST_SESSION_STATE];
-    if (existing) return existing.session;
+    if (existing) {
+      if (res !== undefined) existing.writer.bind(res);
+      return existing.session;
+    }
     const incoming = readSessionId(req, this.runtime.settings, this.verified);
     const writer = new ResponseIdWriter(this.runtime.settings, req, incoming.source);
-    if (req[RESPONSE] !== undefined) writer.bind(req[RESPONSE]);
+    if (res !== undefined) writer.bind(res);
     const state: RequestSessionState = { writer, session: undefined as unknown as Promise<ActiveSession> };
     state.session = this.open(req, incoming, state);
     req[REQUEST_SESSION_STATE] = state;
@@ -50,16 +51,14 @@ export class RequestSessions {
     return req[REQUEST_SESSION_STATE]?.loaded;
   }
 
-  /** Remembers the response, so ids go out as soon as they change. */
-  attachResponse(req: SessionRequest, res: unknown): void {
-    req[RESPONSE] = res;
-    req[REQUEST_SESSION_STATE]?.writer.bind(res);
-  }
-
-  /** Saves the request's session, if it has one; undefined (no promise) when it has none. */
-  commit(req: SessionRequest): Promise<void> | undefined {
+  /**
+   * Saves the request's session, if it has one, sending its id on `res`; undefined (no promise)
+   * when it has none. Requests that never open a session are not written to at all.
+   */
+  commit(req: SessionRequest, res: unknown): Promise<void> | undefined {
     const state = req[REQUEST_SESSION_STATE];
     if (!state) return undefined;
+    state.writer.bind(res);
     // A failed load already answered 503; there is nothing to save.
     return state.session.then((session) => session.commit(), () => undefined);
   }

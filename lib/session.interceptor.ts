@@ -20,8 +20,8 @@ export class SessionInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const req = http.getRequest();
-    this.sessions.attachResponse(req, http.getResponse());
-    const loading = this.usesSession(context.getHandler()) ? this.sessions.forRequest(req) : undefined;
+    const res = http.getResponse();
+    const usesSession = this.usesSession(context.getHandler());
     return new Observable((subscriber) => {
       let handling: { unsubscribe(): void } | undefined;
       let closed = false;
@@ -29,11 +29,11 @@ export class SessionInterceptor implements NestInterceptor {
         if (closed) return;
         handling = next.handle().subscribe({
           next: (value) => subscriber.next(value),
-          error: (error) => this.saveThen(req, subscriber, { error }),
-          complete: () => this.saveThen(req, subscriber),
+          error: (error) => this.saveThen(req, res, subscriber, { error }),
+          complete: () => this.saveThen(req, res, subscriber),
         });
       };
-      if (loading) loading.then(handle, (error) => subscriber.error(error));
+      if (usesSession) this.sessions.forRequest(req, res).then(handle, (error) => subscriber.error(error));
       else handle();
       return () => {
         closed = true;
@@ -49,10 +49,11 @@ export class SessionInterceptor implements NestInterceptor {
    */
   private saveThen(
     req: Parameters<RequestSessions['commit']>[0],
+    res: unknown,
     subscriber: Subscriber<unknown>,
     failure?: { error: unknown },
   ): void {
-    const saving = this.sessions.commit(req);
+    const saving = this.sessions.commit(req, res);
     const finish = () => (failure ? subscriber.error(failure.error) : subscriber.complete());
     if (!saving) return finish();
     saving.then(finish, (saveError) => {

@@ -1,0 +1,69 @@
+/** The default shape of session data when no type is given. */
+export type SessionData = Record<string, unknown>;
+
+/** The keys of `T` whose values are numbers: the ones `increment` accepts. */
+export type NumericKeys<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends number ? K : never;
+}[keyof T] &
+  string;
+
+/**
+ * A request's session, typed by its data `T`. Reads see this request's own changes; writes are
+ * recorded as per-key operations and applied to the stored session as a delta at save, so
+ * concurrent requests on one session never lose each other's changes.
+ */
+export interface Session<T extends object = SessionData> {
+  /** The id the client presents (cookie value before signing, or header value). */
+  readonly id: string;
+  /** Not stored yet: created by this request. */
+  readonly isNew: boolean;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  /** The user bound by `login`, if any. */
+  readonly userId?: string;
+  get<K extends keyof T & string>(key: K): T[K] | undefined;
+  /** Throws a TypeError for a value that is not JSON-serialisable and a 413 past `maxSessionBytes`. */
+  set<K extends keyof T & string>(key: K, value: T[K]): void;
+  has(key: keyof T & string): boolean;
+  delete(key: keyof T & string): void;
+  clear(): void;
+  /** A read-only copy of all data. */
+  all(): Readonly<Partial<T>>;
+  /** Adds `by` and returns the new value; saved as a delta, so concurrent increments all count. */
+  increment(key: NumericKeys<T>, by?: number): number;
+  /** Persists now (before a redirect or a stream); otherwise saving happens after the handler. */
+  save(): Promise<void>;
+  /** New id, same data, old id dead. Call on any privilege change. */
+  regenerate(): Promise<void>;
+  /** Removes the session from the store and expires its cookie. */
+  destroy(): Promise<void>;
+  /**
+   * Regenerates the id (fixation protection), binds the session to `userId` and indexes it under
+   * that user with this request's user agent and IP; past `maxSessionsPerUser`, the user's oldest
+   * sessions end. The absolute timeout restarts from the login.
+   */
+  login(userId: string, options?: LoginOptions): Promise<void>;
+  /** Destroys the session and drops it from its user's index. */
+  logout(): Promise<void>;
+  /** The logged-in user's profile through `userLoader`, cached; undefined when nobody is logged in. */
+  user<U = unknown>(): Promise<U | undefined>;
+}
+
+export interface LoginOptions {
+  /** Idle timeout in ms for this session instead of the module's `idleTimeout`. */
+  ttl?: number;
+}
+
+/** Where a request-bound session sends its id (cookie or header) and its end (expired cookie). */
+export interface SessionIdWriter {
+  /** Sends `id`, valid until `deadline` (epoch ms). */
+  issue(id: string, deadline: number): void;
+  revoke(): void;
+}
+
+/** Request facts recorded when a session is created. */
+export interface SessionOrigin {
+  userAgent?: string;
+  ip?: string;
+}
+
