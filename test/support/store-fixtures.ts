@@ -25,34 +25,30 @@ export const memoryFixture = async (): Promise<StoreFixture> => {
 
 const PREFIX = 'e2e:';
 
-/** A RedisStore on its own redis-server process, stopped by PID on close. */
-export const redisFixture = async (): Promise<StoreFixture> => {
-  const server = await startRedisServer();
-  const client = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 1 });
+/** A RedisStore on `client`; closing disconnects it and stops its servers. */
+function redisStoreFixture(client: Redis | Cluster, stop: () => Promise<void>): StoreFixture {
   client.on('error', () => undefined);
   return {
     store: new RedisStore({ client, prefix: PREFIX }),
     indexSize: (userId) => client.zcard(userIndexKeys(PREFIX, userId)[0]),
     close: async () => {
       client.disconnect();
-      await server.stop();
+      await stop();
     },
   };
+}
+
+/** A RedisStore on its own redis-server process, stopped by PID on close. */
+export const redisFixture = async (): Promise<StoreFixture> => {
+  const server = await startRedisServer();
+  const client = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 1 });
+  return redisStoreFixture(client, () => server.stop());
 };
 
 /** A RedisStore on a three-master Cluster of its own. */
 export const redisClusterFixture = async (): Promise<StoreFixture> => {
   const cluster = await startCluster();
-  const client = new Cluster(cluster.startupNodes);
-  client.on('error', () => undefined);
-  return {
-    store: new RedisStore({ client, prefix: PREFIX }),
-    indexSize: (userId) => client.zcard(userIndexKeys(PREFIX, userId)[0]),
-    close: async () => {
-      client.disconnect();
-      await cluster.stop();
-    },
-  };
+  return redisStoreFixture(new Cluster(cluster.startupNodes), () => cluster.stop());
 };
 
 /** Every store the user-session suite runs on. */
