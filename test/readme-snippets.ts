@@ -1,0 +1,52 @@
+// The README's main snippets, type-checked by `npm test` (tsc) so the README stays true. Never run.
+import { Body, CanActivate, Controller, ExecutionContext, Get, Injectable, Module, Post } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { RedisStore, Session, SessionManager, SessionModule } from '../lib';
+
+interface Cart { userName?: string; visits: number; items: string[] }
+
+@Controller()
+export class CartController {
+  constructor(private readonly sessions: SessionManager) {}
+  @Get('visit')
+  visit(@Session() session: Session<Cart>) {
+    const n = session.increment('visits');
+    return { n, id: session.id };
+  }
+  @Post('items')
+  add(@Session() session: Session<Cart>, @Body('item') item: string) {
+    session.set('items', [...(session.get('items') ?? []), item]);
+    return session.all();
+  }
+  @Get('devices')
+  devices(@Session() session: Session) {
+    return this.sessions.listByUser(session.userId!);
+  }
+  @Post('logout-everywhere-else')
+  logoutOthers(@Session() session: Session) {
+    return this.sessions.destroyByUser(session.userId!, { except: session.id });
+  }
+}
+
+@Injectable()
+export class LoggedInGuard implements CanActivate {
+  constructor(private readonly sessions: SessionManager) {}
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const session = await this.sessions.forRequest(context.switchToHttp().getRequest());
+    return session.userId !== undefined;
+  }
+}
+
+@Module({
+  imports: [
+    SessionModule.forRoot({
+      secret: ['current-secret', 'previous-secret'],
+      idleTimeout: 30 * 60_000,
+      absoluteTimeout: 24 * 3_600_000,
+      store: new RedisStore({ client: new Redis({ lazyConnect: true }) }),
+    }),
+  ],
+  controllers: [CartController],
+})
+export class AppModule {}
+export const connected = () => SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
