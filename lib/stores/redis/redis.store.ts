@@ -95,7 +95,9 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ioredis = require('ioredis') as typeof import('ioredis');
     const commandTimeout = options.commandTimeout ?? REDIS_STORE_DEFAULTS.commandTimeout;
-    const failFast = { enableOfflineQueue: false, commandTimeout, maxRetriesPerRequest: 1 };
+    // Auto-pipelining sends the commands of one event-loop tick in one write: under concurrent
+    // requests that saves a syscall per command (node-redis does the same by default).
+    const failFast = { enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout, maxRetriesPerRequest: 1 };
     let client: Redis | Cluster;
     if (typeof connection === 'string') {
       client = new ioredis.Redis(connection, failFast);
@@ -103,6 +105,7 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
       const { redisOptions, ...clusterOptions } = connection.options ?? {};
       client = new ioredis.Cluster(connection.cluster, {
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         ...clusterOptions,
         redisOptions: { commandTimeout, maxRetriesPerRequest: 1, ...redisOptions },
       });
