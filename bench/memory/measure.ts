@@ -42,3 +42,51 @@ export function args(): { sessions: number; idleWaitMs: number } {
 export function report(result: object): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
+
+/** What a memory run drives: a store seen through creating one session and counting live ones. */
+export interface MeasuredStore {
+  createOne(): Promise<void>;
+  /** Live sessions; a store that drops expired sessions only when read will read them all here. */
+  count(): Promise<number>;
+  close?(): void;
+}
+
+/**
+ * The whole run: create N sessions, let the clock pass their expiry, wait `idleWaitMs` without
+ * any access (only a store's own timers may reclaim them), then count (a full read), reporting
+ * memory after each step as one JSON line.
+ */
+export async function measureStore(store: MeasuredStore): Promise<void> {
+  const { sessions, idleWaitMs } = args();
+  const baseline = snapshot();
+  const started = performance.now();
+  for (let i = 0; i < sessions; i++) await store.createOne();
+  const createMs = performance.now() - started;
+  const created = snapshot();
+  const liveAfterCreate = await store.count();
+
+  advanceClock(SESSION_LIFETIME_MS + 60_000);
+  await sleep(idleWaitMs);
+  const expiredIdle = snapshot();
+  const liveAfterExpiry = await store.count();
+  const expiredScanned = snapshot();
+  store.close?.();
+  report({
+    sessions,
+    createMs,
+    baseline,
+    created,
+    liveAfterCreate,
+    expiredIdle,
+    expiredScanned,
+    liveAfterExpiry,
+    idleWaitMs,
+  });
+}
+
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryStore } from '../../lib/stores/memory/memory.store';
 import type { SessionChanges } from '../../lib/stores/session-store';
-import { advanceClock, args, report, SESSION_LIFETIME_MS, sleep, snapshot } from './measure';
+import { measureStore, runMain, SESSION_LIFETIME_MS } from './measure';
 
 /** One value per session, as in express-session's run: what one `session.set('n', 1)` sends. */
 const CHANGES: SessionChanges = {
@@ -12,51 +12,24 @@ const CHANGES: SessionChanges = {
 };
 
 /**
- * nest-sessions' MemoryStore through the store API: create N sessions with `apply(key, changes,
- * expiry, createMeta)`, let them expire, and see what its sweep reclaims without any access.
+ * nest-sessions' MemoryStore through the store API, `apply(key, changes, expiry, createMeta)`.
+ * Without any access, only its own (unref'd, default 10 s) sweep timer reclaims expired sessions.
  */
-async function main(): Promise<void> {
-  const { sessions, idleWaitMs } = args();
+runMain(() => {
   const store = new MemoryStore({ maxSessions: 2_000_000 });
-
-  const baseline = snapshot();
-  const started = performance.now();
-  for (let i = 0; i < sessions; i++) {
-    const now = Date.now();
-    const expiresAt = now + SESSION_LIFETIME_MS;
-    // Store keys are a one-way hash of the session id: 32 bytes in base64url.
-    await store.apply(
-      randomBytes(32).toString('base64url'),
-      CHANGES,
-      { expiresAt, lastSeenAt: now },
-      { createdAt: now, expiresAt, lastSeenAt: now },
-    );
-  }
-  const createMs = performance.now() - started;
-  const created = snapshot();
-  const liveAfterCreate = await store.count();
-
-  advanceClock(SESSION_LIFETIME_MS + 60_000);
-  // No access at all: only the store's own (unref'd, default 10 s) sweep timer can reclaim them.
-  await sleep(idleWaitMs);
-  const expiredIdle = snapshot();
-  const liveAfterExpiry = await store.count();
-  const expiredScanned = snapshot();
-  store.onApplicationShutdown();
-  report({
-    sessions,
-    createMs,
-    baseline,
-    created,
-    liveAfterCreate,
-    expiredIdle,
-    expiredScanned,
-    liveAfterExpiry,
-    idleWaitMs,
+  return measureStore({
+    createOne: async () => {
+      const now = Date.now();
+      const expiresAt = now + SESSION_LIFETIME_MS;
+      // Store keys are a one-way hash of the session id: 32 bytes in base64url.
+      await store.apply(
+        randomBytes(32).toString('base64url'),
+        CHANGES,
+        { expiresAt, lastSeenAt: now },
+        { createdAt: now, expiresAt, lastSeenAt: now },
+      );
+    },
+    count: () => store.count(),
+    close: () => store.onApplicationShutdown(),
   });
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });
