@@ -3,22 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
 import { RedisClusterHandle, startCluster } from '../support/redis-server';
+import { trackedClients } from '../support/tracked-clients';
 import { changes, describeStoreConformance } from './store-conformance';
 
 let cluster: RedisClusterHandle;
-const clients: Cluster[] = [];
-const connect = () => {
-  const client = new Cluster(cluster.startupNodes);
-  client.on('error', () => undefined);
-  clients.push(client);
-  return client;
-};
+const clients = trackedClients();
+const connect = () => clients.track(new Cluster(cluster.startupNodes));
 
 beforeAll(async () => {
   cluster = await startCluster();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  await clients.closeAll();
   await cluster?.stop();
 });
 

@@ -3,22 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
 import { SentinelGroup, startSentinelGroup, waitUntil } from '../support/redis-server';
+import { trackedClients } from '../support/tracked-clients';
 import { changes, describeStoreConformance } from './store-conformance';
 
 let group: SentinelGroup;
-const clients: Redis[] = [];
-const viaSentinels = () => {
-  const client = new Redis({ sentinels: group.sentinels, name: group.masterName });
-  client.on('error', () => undefined);
-  clients.push(client);
-  return client;
-};
+const clients = trackedClients();
+const viaSentinels = () => clients.track(new Redis({ sentinels: group.sentinels, name: group.masterName }));
 
 beforeAll(async () => {
   group = await startSentinelGroup();
 });
 afterAll(async () => {
-  for (const c of clients) c.disconnect();
+  await clients.closeAll();
   await group?.stop();
 });
 

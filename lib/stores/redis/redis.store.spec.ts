@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisServerHandle, startRedisServer } from '../../../test/support/redis-server';
+import { trackedClients } from '../../../test/support/tracked-clients';
 import { changes, describeStoreConformance } from '../../../test/stores/store-conformance';
 import { applySessionChanges } from '../../utils/apply-session-changes.util';
 import { RedisStore } from './redis.store';
@@ -24,19 +25,15 @@ const decoded = (data: ReadonlyMap<string, string>) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let server: RedisServerHandle;
-const clients: Redis[] = [];
-const connect = (extra = {}) => {
-  const client = new Redis({ host: server.host, port: server.port, lazyConnect: false, ...extra });
-  client.on('error', () => undefined);
-  clients.push(client);
-  return client;
-};
+const clients = trackedClients();
+const connect = (extra = {}) =>
+  clients.track(new Redis({ host: server.host, port: server.port, lazyConnect: false, ...extra }));
 
 beforeAll(async () => {
   server = await startRedisServer();
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+  await clients.closeAll();
   await server?.stop();
 });
 
