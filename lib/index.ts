@@ -2,22 +2,22 @@ import 'reflect-metadata';
 
 export { SessionModule } from './session.module';
 export { SESSION_MODULE_OPTIONS } from './session.module-definition';
-import { Session as SessionDecorator } from './decorators/session.decorator';
-import type { Session as SessionShape, SessionData } from './session';
+import { Session as SessionDecorator } from './http/session.decorator';
+import type { Session as SessionShape, SessionData } from './session/active-session';
 
 /** `@Session()` injects the request's session; `Session<T>` is its type (one name, as for Nest's own). */
 export const Session = SessionDecorator;
 export type Session<T extends object = SessionData> = SessionShape<T>;
-export type { SessionData, NumericKeys, LoginOptions } from './session';
-export type { SessionInfo } from './interfaces/session-info.interface';
-export { SessionManager, CreateSessionOptions } from './session.manager';
-export { SessionInterceptor } from './session.interceptor';
+export type { SessionData, NumericKeys, LoginOptions } from './session/active-session';
+export type { SessionInfo } from './users/session-info.interface';
+export { SessionManager, CreateSessionOptions } from './manager/session.manager';
+export { SessionInterceptor } from './http/session.interceptor';
 export type {
   SessionModuleOptions,
   SessionCookieOptions,
   SessionIdSource,
-} from './interfaces/session-module-options.interface';
-export type { SessionEvent, SessionEventType } from './interfaces/session-event.interface';
+} from './options/session-module-options.interface';
+export type { SessionEvent, SessionEventType } from './session/session-event.interface';
 export {
   SessionStore,
   SessionMeta,
@@ -32,4 +32,4 @@ export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } fro
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
 export { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';
-export { applySessionChanges } from './utils/apply-session-changes.util';
+export { applySessionChanges } from './stores/apply-session-changes';

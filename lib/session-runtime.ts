@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
-import type { SessionEvent } from './interfaces/session-event.interface';
+import type { SessionEvent } from './session/session-event.interface';
 import { SESSION_SETTINGS } from './session.constants';
-import type { SessionSettings } from './session-settings';
+import type { SessionSettings } from './options/session-settings';
 import { SessionExpiry, SessionMeta, SessionStore } from './stores/session-store';
-import { UserSessions } from './user-sessions';
+import { UserSessions } from './users/user-sessions';
 
 /**
  * What every session object shares: the settings, the store behind a timeout, the expiry rules

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { SessionModuleOptions } from './interfaces/session-module-options.interface';
+import type { SessionModuleOptions } from './options/session-module-options.interface';
 
 export const {
   ConfigurableModuleClass: ConfigurableSessionModule,

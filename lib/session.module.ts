@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SESSION_SETTINGS } from './session.constants';
-import { SessionManager } from './session.manager';
+import { SessionManager } from './manager/session.manager';
 import { ConfigurableSessionModule } from './session.module-definition';
 import { sessionProviders } from './session.providers';
 import { SessionStore } from './stores/session-store';

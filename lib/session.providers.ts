@@ -1,13 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
-import type { SessionModuleOptions } from './interfaces/session-module-options.interface';
-import { RequestSessions } from './request-sessions';
+import type { SessionModuleOptions } from './options/session-module-options.interface';
+import { RequestSessions } from './http/request-sessions';
 import { SESSION_SETTINGS } from './session.constants';
-import { SessionInterceptor } from './session.interceptor';
-import { SessionManager } from './session.manager';
+import { SessionInterceptor } from './http/session.interceptor';
+import { SessionManager } from './manager/session.manager';
 import { SESSION_MODULE_OPTIONS } from './session.module-definition';
 import { SessionRuntime } from './session-runtime';
-import { resolveSessionSettings } from './session-settings';
+import { resolveSessionSettings } from './options/session-settings';
 import { MemoryStore } from './stores/memory/memory.store';
 import { SessionStore } from './stores/session-store';
 import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';

@@ -1,11 +1,11 @@
 import { SESSION_ID_PATTERN } from '../session.constants';
-import type { SessionIdSource } from '../interfaces/session-module-options.interface';
-import type { SessionSettings } from '../session-settings';
-import { readCookie } from '../utils/read-cookie.util';
-import { sessionKey } from '../utils/session-key.util';
-import { unsignSessionId } from '../utils/sign-session-id.util';
+import type { SessionIdSource } from '../options/session-module-options.interface';
+import type { SessionSettings } from '../options/session-settings';
+import { readCookie } from '../cookie/read-cookie';
+import { sessionKey } from '../id/session-key';
+import { unsignSessionId } from '../id/sign-session-id';
 import { HttpRequestLike, queryParameter, requestHeader } from './http-exchange';
-import { VerifiedIdCache } from './verified-id-cache';
+import { VerifiedIdCache } from '../id/verified-id-cache';
 
 export interface IncomingSessionId {
   /** A well-formed (and, for cookies with a secret, correctly signed) id; not yet known to exist. */

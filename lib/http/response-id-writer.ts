@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { SessionIdSource } from '../interfaces/session-module-options.interface';
-import type { SessionIdWriter } from '../session';
-import type { SessionSettings } from '../session-settings';
-import { serializeSessionCookie } from '../utils/serialize-session-cookie.util';
-import { signSessionId } from '../utils/sign-session-id.util';
+import type { SessionIdSource } from '../options/session-module-options.interface';
+import type { SessionIdWriter } from '../session/active-session';
+import type { SessionSettings } from '../options/session-settings';
+import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
+import { signSessionId } from '../id/sign-session-id';
 import { headersSent, HttpRequestLike, isHttps, setResponseCookie, setResponseHeader } from './http-exchange';
 
 const logger = new Logger('SessionInterceptor');

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { sessionKey } from '../../lib/utils/session-key.util';
+import { sessionKey } from '../../lib/id/session-key';
 import { RedisServerHandle, startRedisServer } from '../support/redis-server';
 import { ADAPTERS, cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
 

@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { applySessionChanges } from '../../utils/apply-session-changes.util';
+import { applySessionChanges } from '../apply-session-changes';
 import {
   SessionChanges,
   SessionExpiry,

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { RedisServerHandle, startRedisServer } from '../../../test/support/redis-server';
 import { trackedClients } from '../../../test/support/tracked-clients';
 import { changes, describeStoreConformance } from '../../../test/stores/store-conformance';
-import { applySessionChanges } from '../../utils/apply-session-changes.util';
+import { applySessionChanges } from '../apply-session-changes';
 import { RedisStore } from './redis.store';
 
 const storeKey = () => randomBytes(32).toString('base64url');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { RequestSessions } from './request-sessions';
+import { RequestSessions } from '../http/request-sessions';
 import { SessionManager } from './session.manager';
-import { SessionRuntime } from './session-runtime';
-import { resolveSessionSettings } from './session-settings';
-import { MemoryStore } from './stores/memory/memory.store';
-import { SessionStore } from './stores/session-store';
+import { SessionRuntime } from '../session-runtime';
+import { resolveSessionSettings } from '../options/session-settings';
+import { MemoryStore } from '../stores/memory/memory.store';
+import { SessionStore } from '../stores/session-store';
 
 function manager(options = {}, store: SessionStore = new MemoryStore()) {
   const runtime = new SessionRuntime(resolveSessionSettings(options), store);

@@ -1,4 +1,4 @@
-import type { SessionChanges } from '../stores/session-store';
+import type { SessionChanges } from './session-store';
 
 /**
  * Applies a change set to stored data and returns the new data (the input is left untouched, so

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { REQUEST_SESSION_STATE } from './session.constants';
-import { HttpRequestLike, clientIp, requestHeader } from './http/http-exchange';
-import { IncomingSessionId, readSessionId } from './http/read-session-id';
-import { ResponseIdWriter } from './http/response-id-writer';
-import { VerifiedIdCache } from './http/verified-id-cache';
-import { ActiveSession, SessionOrigin } from './session';
-import { SessionRuntime } from './session-runtime';
+import { REQUEST_SESSION_STATE } from '../session.constants';
+import { HttpRequestLike, clientIp, requestHeader } from './http-exchange';
+import { IncomingSessionId, readSessionId } from './read-session-id';
+import { ResponseIdWriter } from './response-id-writer';
+import { VerifiedIdCache } from '../id/verified-id-cache';
+import { ActiveSession, SessionOrigin } from '../session/active-session';
+import { SessionRuntime } from '../session-runtime';
 
 interface RequestSessionState {
   session: Promise<ActiveSession>;

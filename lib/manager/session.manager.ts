@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { SESSION_ID_PATTERN } from './session.constants';
-import type { SessionEvent } from './interfaces/session-event.interface';
-import type { SessionInfo } from './interfaces/session-info.interface';
-import { RequestSessions } from './request-sessions';
-import { ActiveSession, Session, SessionData } from './session';
-import { SessionRuntime } from './session-runtime';
-import { sessionKey } from './utils/session-key.util';
+import { SESSION_ID_PATTERN } from '../session.constants';
+import type { SessionEvent } from '../session/session-event.interface';
+import type { SessionInfo } from '../users/session-info.interface';
+import { RequestSessions } from '../http/request-sessions';
+import { ActiveSession, Session, SessionData } from '../session/active-session';
+import { SessionRuntime } from '../session-runtime';
+import { sessionKey } from '../id/session-key';
 
 /** A handle: the url-safe base64 of a SHA-256. */
 const HANDLE_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,8 +1,8 @@
-import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
+import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
 import type {
   SessionIdSource,
   SessionModuleOptions,
-} from './interfaces/session-module-options.interface';
+} from './session-module-options.interface';
 
 /** The validated, frozen form of `SessionModuleOptions` that the rest of the module reads. */
 export interface SessionSettings {

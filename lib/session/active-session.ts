@@ -1,12 +1,12 @@
-import { FORBIDDEN_SESSION_KEYS } from './session.constants';
+import { FORBIDDEN_SESSION_KEYS } from '../session.constants';
 import { SessionChangeSet } from './session-change-set';
-import type { SessionRuntime } from './session-runtime';
-import { SessionTooLargeError } from './errors/session-too-large.error';
-import { SessionMeta, StoredSession } from './stores/session-store';
-import { applySessionChanges, storedNumber } from './utils/apply-session-changes.util';
-import { encodeSessionValue } from './utils/encode-session-value.util';
-import { generateSessionId } from './utils/generate-session-id.util';
-import { sessionKey } from './utils/session-key.util';
+import type { SessionRuntime } from '../session-runtime';
+import { SessionTooLargeError } from '../errors/session-too-large.error';
+import { SessionMeta, StoredSession } from '../stores/session-store';
+import { applySessionChanges, storedNumber } from '../stores/apply-session-changes';
+import { encodeSessionValue } from './encode-session-value';
+import { generateSessionId } from '../id/generate-session-id';
+import { sessionKey } from '../id/session-key';
 import type {
   LoginOptions,
   NumericKeys,
@@ -14,7 +14,7 @@ import type {
   SessionData,
   SessionIdWriter,
   SessionOrigin,
-} from './interfaces/session.interface';
+} from './session.interface';
 
 export type { LoginOptions, NumericKeys, Session, SessionData, SessionIdWriter, SessionOrigin };
 

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Observable, Subscriber } from 'rxjs';
-import { USES_SESSION } from './session.constants';
+import { USES_SESSION } from '../session.constants';
 import { RequestSessions } from './request-sessions';
 
 /**

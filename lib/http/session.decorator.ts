@@ -1,6 +1,6 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { REQUEST_SESSION_STATE, USES_SESSION } from '../session.constants';
-import type { ActiveSession } from '../session';
+import type { ActiveSession } from '../session/active-session';
 
 const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   const req = context.switchToHttp().getRequest();

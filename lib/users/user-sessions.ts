@@ -1,6 +1,6 @@
-import type { SessionInfo } from './interfaces/session-info.interface';
-import type { SessionRuntime } from './session-runtime';
-import type { SessionStore, StoredSessionEntry } from './stores/session-store';
+import type { SessionInfo } from './session-info.interface';
+import type { SessionRuntime } from '../session-runtime';
+import type { SessionStore, StoredSessionEntry } from '../stores/session-store';
 
 const USER_CACHE_PREFIX = 'user:';
 

@@ -1,4 +1,4 @@
-import type { SessionChanges } from './stores/session-store';
+import type { SessionChanges } from '../stores/session-store';
 
 /** One request's changes, compacted to at most one operation per key (see `SessionChanges`). */
 export class SessionChangeSet implements SessionChanges {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SessionRuntime } from './session-runtime';
-import { resolveSessionSettings } from './session-settings';
-import { ActiveSession } from './session';
-import { MemoryStore } from './stores/memory/memory.store';
-import { SessionTooLargeError } from './errors/session-too-large.error';
+import { SessionRuntime } from '../session-runtime';
+import { resolveSessionSettings } from '../options/session-settings';
+import { ActiveSession } from './active-session';
+import { MemoryStore } from '../stores/memory/memory.store';
+import { SessionTooLargeError } from '../errors/session-too-large.error';
 
 interface Cart {
   visits: number;

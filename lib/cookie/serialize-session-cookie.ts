@@ -1,4 +1,4 @@
-import type { SessionSettings } from '../session-settings';
+import type { SessionSettings } from '../options/session-settings';
 
 /**
  * A Set-Cookie value for the session cookie. `expiresAt` null expires the cookie at once.
