@@ -1,32 +1,34 @@
 import 'reflect-metadata';
+import { Session as SessionDecorator } from './http/session.decorator';
+import type { Session as SessionShape, SessionData } from './session/session.interface';
 
 export { SessionModule } from './session.module';
 export { SESSION_MODULE_OPTIONS } from './session.module-definition';
-import { Session as SessionDecorator } from './http/session.decorator';
-import type { Session as SessionShape, SessionData } from './session/active-session';
 
 /** `@Session()` injects the request's session; `Session<T>` is its type (one name, as for Nest's own). */
 export const Session = SessionDecorator;
 export type Session<T extends object = SessionData> = SessionShape<T>;
-export type { SessionData, NumericKeys, LoginOptions } from './session/active-session';
+export type { SessionData, NumericKeys, LoginOptions } from './session/session.interface';
 export type { SessionInfo } from './users/session-info.interface';
-export { SessionManager, CreateSessionOptions } from './manager/session.manager';
+export { SessionManager } from './manager/session.manager';
+export type { CreateSessionOptions } from './manager/session.manager';
 export { SessionInterceptor } from './http/session.interceptor';
-export type {
-  SessionModuleOptions,
-  SessionCookieOptions,
-  SessionIdSource,
-} from './options/session-module-options.interface';
+export type { SessionModuleOptions, SessionIdSource } from './options/session-module-options.interface';
+export type { SessionCookieOptions } from './cookie/cookie-attributes';
 export type { SessionEvent, SessionEventType } from './session/session-event.interface';
-export {
-  SessionStore,
-  SessionMeta,
-  StoredSession,
+export { SessionStore, isCountingStore, isSharedCacheStore, isUserIndexStore } from './stores/session-store';
+export type {
+  CountingStore,
   SessionChanges,
   SessionExpiry,
+  SessionMeta,
+  SharedCacheStore,
+  StoredSession,
   StoredSessionEntry,
+  UserIndexStore,
 } from './stores/session-store';
-export { MemoryStore, MemoryStoreOptions } from './stores/memory/memory.store';
+export { MemoryStore } from './stores/memory/memory.store';
+export type { MemoryStoreOptions } from './stores/memory/memory.store';
 export { RedisStore } from './stores/redis';
 export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';

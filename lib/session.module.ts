@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SESSION_SETTINGS } from './session.constants';
-import { SessionManager } from './manager/session.manager';
 import { ConfigurableSessionModule } from './session.module-definition';
-import { sessionProviders } from './session.providers';
-import { SessionStore } from './stores/session-store';
+import { sessionExports, sessionProviders } from './session.providers';
 
 /**
  * Sessions for the whole app: `SessionModule.forRoot(options)` or
@@ -11,6 +8,6 @@ import { SessionStore } from './stores/session-store';
  */
 @Module({
   providers: sessionProviders,
-  exports: [SessionManager, SessionStore, SESSION_SETTINGS],
+  exports: sessionExports,
 })
 export class SessionModule extends ConfigurableSessionModule {}

@@ -1,16 +1,21 @@
 import type { Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
-import type { SessionModuleOptions } from './options/session-module-options.interface';
+import { ModuleRef } from '@nestjs/core';
+import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 import { RequestSessions } from './http/request-sessions';
-import { SESSION_SETTINGS } from './session.constants';
 import { SessionInterceptor } from './http/session.interceptor';
 import { SessionManager } from './manager/session.manager';
+import type { SessionModuleOptions } from './options/session-module-options.interface';
+import { SESSION_SETTINGS, SessionSettings, resolveSessionSettings } from './options/session-settings';
+import { SessionEvents } from './session/session-events';
+import { SessionFactory } from './session/session-factory';
+import { SessionRepository } from './session/session-repository';
+import { SessionUsers } from './session/session-users';
 import { SESSION_MODULE_OPTIONS } from './session.module-definition';
-import { SessionRuntime } from './session-runtime';
-import { resolveSessionSettings } from './options/session-settings';
+import { GuardedSessionStore } from './stores/guarded-session-store';
 import { MemoryStore } from './stores/memory/memory.store';
 import { SessionStore } from './stores/session-store';
-import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
+import { UserProfiles } from './users/user-profiles';
+import { UserSessions } from './users/user-sessions';
 
 async function resolveStore(options: SessionModuleOptions, moduleRef: ModuleRef): Promise<SessionStore> {
   const { store } = options;
@@ -22,20 +27,25 @@ async function resolveStore(options: SessionModuleOptions, moduleRef: ModuleRef)
   throw new InvalidSessionOptionsError('store must be a SessionStore instance or { useClass: SessionStoreClass }');
 }
 
-/** Settings, store, runtime, manager and the global interceptor. */
+/** Settings, the store (as given and guarded), sessions, users, the request lifecycle and the manager. */
 export const sessionProviders: Provider[] = [
+  { provide: SESSION_SETTINGS, useFactory: resolveSessionSettings, inject: [SESSION_MODULE_OPTIONS] },
+  { provide: SessionStore, useFactory: resolveStore, inject: [SESSION_MODULE_OPTIONS, ModuleRef] },
   {
-    provide: SESSION_SETTINGS,
-    useFactory: resolveSessionSettings,
-    inject: [SESSION_MODULE_OPTIONS],
+    provide: GuardedSessionStore,
+    useFactory: (store: SessionStore, settings: SessionSettings) => new GuardedSessionStore(store, settings.storeTimeout),
+    inject: [SessionStore, SESSION_SETTINGS],
   },
-  {
-    provide: SessionStore,
-    useFactory: resolveStore,
-    inject: [SESSION_MODULE_OPTIONS, ModuleRef],
-  },
-  SessionRuntime,
+  SessionEvents,
+  SessionRepository,
+  UserProfiles,
+  UserSessions,
+  { provide: SessionUsers, useExisting: UserSessions },
+  SessionFactory,
   RequestSessions,
+  SessionInterceptor,
   SessionManager,
-  { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
 ];
+
+/** What modules that use sessions need: `@Session()` attaches the interceptor, which needs these. */
+export const sessionExports = [SessionManager, SessionStore, SESSION_SETTINGS, RequestSessions, SessionInterceptor];

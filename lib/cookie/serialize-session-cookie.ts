@@ -1,10 +1,10 @@
-import type { SessionSettings } from '../options/session-settings';
+import type { SessionCookieAttributes } from './cookie-attributes';
 
 /**
  * A Set-Cookie value for the session cookie. `expiresAt` null expires the cookie at once.
  */
 export function serializeSessionCookie(
-  cookie: SessionSettings['cookie'],
+  cookie: SessionCookieAttributes,
   value: string,
   expiresAt: number | null,
   secure: boolean,

@@ -75,3 +75,33 @@ export function setResponseCookie(res: unknown, name: string, cookie: string): v
     target.setHeader('set-cookie', [...others, cookie]);
   }
 }
+
+/** A Node response as Express hands it, or under a Fastify reply. */
+export interface NodeResponse {
+  req?: unknown;
+  headersSent: boolean;
+  statusCode: number;
+  getHeader(name: string): number | string | string[] | undefined;
+  setHeader(name: string, value: number | string | string[]): unknown;
+  removeHeader(name: string): void;
+  end(chunk?: unknown): unknown;
+}
+
+/** The Node response under an Express response or a Fastify reply. */
+export function nodeResponse(res: unknown): NodeResponse {
+  return (isFastifyReply(res) ? res.raw : res) as NodeResponse;
+}
+
+/**
+ * The response of a request when only the request is at hand (a guard, a middleware, a service):
+ * Express links it as `req.res`; for Fastify's request and Node's own, it is the response the
+ * request's socket is writing, checked to belong to this very request (a pipelined request's
+ * response is not yet on the socket: then there is none).
+ */
+export function responseOf(req: object): unknown {
+  const express = (req as { res?: unknown }).res;
+  if (typeof express === 'object' && express !== null) return express;
+  const raw = (req as { raw?: object }).raw ?? req;
+  const writing = (raw as { socket?: { _httpMessage?: NodeResponse | null } }).socket?._httpMessage;
+  return writing && writing.req === raw ? writing : undefined;
+}

@@ -1,4 +1,4 @@
-import { SESSION_ID_PATTERN } from '../session.constants';
+import { isSessionId } from '../id/session-id';
 import type { SessionIdSource } from '../options/session-module-options.interface';
 import type { SessionSettings } from '../options/session-settings';
 import { readCookie } from '../cookie/read-cookie';
@@ -31,7 +31,7 @@ export function readSessionId(
     const known = verified.get(cacheKey);
     if (known) return { ...known, source };
     const id = source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
-    if (id !== undefined && SESSION_ID_PATTERN.test(id)) {
+    if (id !== undefined && isSessionId(id)) {
       const key = sessionKey(id);
       verified.remember(cacheKey, id, key);
       return { id, key, source };

@@ -1,80 +1,99 @@
-import { Injectable } from '@nestjs/common';
-import { REQUEST_SESSION_STATE } from '../session.constants';
-import { HttpRequestLike, clientIp, requestHeader } from './http-exchange';
-import { IncomingSessionId, readSessionId } from './read-session-id';
-import { ResponseIdWriter } from './response-id-writer';
+import { Inject, Injectable } from '@nestjs/common';
 import { VerifiedIdCache } from '../id/verified-id-cache';
-import { ActiveSession, SessionOrigin } from '../session/active-session';
-import { SessionRuntime } from '../session-runtime';
+import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
+import type { ActiveSession } from '../session/active-session';
+import { SessionFactory } from '../session/session-factory';
+import type { SessionOrigin } from '../session/session-id-writer';
+import { holdResponse } from './hold-response';
+import { HttpRequestLike, clientIp, nodeResponse, requestHeader, responseOf } from './http-exchange';
+import { readSessionId } from './read-session-id';
+import { ResponseIdWriter } from './response-id-writer';
+
+/** Where a request keeps its session state (a symbol, so nothing else can clash with it). */
+const REQUEST_SESSION_STATE = Symbol('nest-sessions:request-state');
+const MAX_USER_AGENT = 512;
 
 interface RequestSessionState {
   session: Promise<ActiveSession>;
   /** Set once the load has finished, for the synchronous `@Session()` parameter. */
   loaded?: ActiveSession;
   writer: ResponseIdWriter;
+  /** Something saves it before the head leaves: the interceptor, or the held response. */
+  saved: boolean;
 }
 
 type SessionRequest = HttpRequestLike & { [REQUEST_SESSION_STATE]?: RequestSessionState };
-const MAX_USER_AGENT = 512;
 
 /**
- * Ties sessions to requests: one load per request however many guards, services and parameters
- * ask, the response the id goes out on, and the save at the end. Internal.
+ * A request's session, from one lifecycle whoever opens it: loaded once per request however many
+ * guards, middleware, services and parameters ask, and saved once before the response's head
+ * leaves, with its id on that response. The interceptor saves at the end of the handler; any
+ * other opener gets the response held until the session is saved. Requests that never open a
+ * session are never touched.
  */
 @Injectable()
 export class RequestSessions {
   private readonly verified = new VerifiedIdCache();
 
-  constructor(private readonly runtime: SessionRuntime) {}
+  constructor(
+    @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
+    private readonly factory: SessionFactory,
+  ) {}
 
   /**
-   * The request's session, loaded on first call; later calls share the same object. Ids it
-   * issues go out on `res` at once when given, else at `commit` (a guard has no response yet).
+   * The request's session for code outside the interceptor: the response (given, or found from
+   * the request) is held until the session is saved. Without a response (a WebSocket handshake)
+   * nothing saves it implicitly: the caller calls `save()`.
    */
   forRequest(req: SessionRequest, res?: unknown): Promise<ActiveSession> {
-    const existing = req[REQUEST_SESSION_STATE];
-    if (existing) {
-      if (res !== undefined) existing.writer.bind(res);
-      return existing.session;
+    const state = req[REQUEST_SESSION_STATE] ?? this.open(req);
+    if (!state.saved) {
+      const response = res ?? responseOf(req);
+      if (response !== undefined) {
+        state.saved = true;
+        state.writer.bind(response);
+        holdResponse(nodeResponse(response), () => this.settle(req));
+      }
     }
-    const incoming = readSessionId(req, this.runtime.settings, this.verified);
-    const writer = new ResponseIdWriter(this.runtime.settings, req, incoming.source);
-    if (res !== undefined) writer.bind(res);
-    const state: RequestSessionState = { writer, session: undefined as unknown as Promise<ActiveSession> };
-    state.session = this.open(req, incoming, state);
-    req[REQUEST_SESSION_STATE] = state;
     return state.session;
   }
 
-  /** The session if this request has finished loading one. */
-  loaded(req: SessionRequest): ActiveSession | undefined {
-    return req[REQUEST_SESSION_STATE]?.loaded;
+  /** The request's session for the interceptor, which saves it with `settle` before responding. */
+  load(req: SessionRequest, res: unknown): Promise<ActiveSession> {
+    const state = req[REQUEST_SESSION_STATE] ?? this.open(req);
+    state.saved = true;
+    state.writer.bind(res);
+    return state.session;
   }
 
   /**
-   * Saves the request's session, if it has one, sending its id on `res`; undefined (no promise)
-   * when it has none. Requests that never open a session are not written to at all.
+   * Saves the request's session, if it has one that needs it; undefined (no promise) otherwise.
+   * A failed load already answered 503: there is nothing to save then.
    */
-  commit(req: SessionRequest, res: unknown): Promise<void> | undefined {
+  settle(req: SessionRequest): Promise<void> | undefined {
     const state = req[REQUEST_SESSION_STATE];
     if (!state) return undefined;
-    state.writer.bind(res);
-    // A failed load already answered 503; there is nothing to save.
-    return state.session.then((session) => session.commit(), () => undefined);
+    if (state.loaded) return state.loaded.commit();
+    return state.session.then(
+      (session) => session.commit(),
+      () => undefined,
+    );
   }
 
-  private async open(req: SessionRequest, incoming: IncomingSessionId, state: RequestSessionState): Promise<ActiveSession> {
-    const { runtime } = this;
-    const requestOrigin = () => origin(req);
-    const { id, key } = incoming;
-    if (id !== undefined && key !== undefined) {
-      const stored = await runtime.call('load', () => runtime.store.load(key));
-      if (stored && runtime.isAlive(stored.meta, Date.now())) {
-        return (state.loaded = ActiveSession.loaded(runtime, id, key, stored, state.writer, requestOrigin));
-      }
-    }
-    return (state.loaded = ActiveSession.fresh(runtime, requestOrigin, state.writer));
+  private open(req: SessionRequest): RequestSessionState {
+    const incoming = readSessionId(req, this.settings, this.verified);
+    const writer = new ResponseIdWriter(this.settings, req, incoming.source);
+    const presented = incoming.id !== undefined && incoming.key !== undefined ? { id: incoming.id, key: incoming.key } : undefined;
+    const state: RequestSessionState = { writer, saved: false, session: undefined as unknown as Promise<ActiveSession> };
+    state.session = this.factory.open(presented, writer, () => origin(req)).then((session) => (state.loaded = session));
+    req[REQUEST_SESSION_STATE] = state;
+    return state;
   }
+}
+
+/** The session if this request has finished loading one (the `@Session()` parameter). */
+export function loadedSession(req: object): ActiveSession | undefined {
+  return (req as SessionRequest)[REQUEST_SESSION_STATE]?.loaded;
 }
 
 function origin(req: HttpRequestLike): SessionOrigin {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { SessionIdSource } from '../options/session-module-options.interface';
-import type { SessionIdWriter } from '../session/active-session';
+import type { SessionIdWriter } from '../session/session-id-writer';
 import type { SessionSettings } from '../options/session-settings';
 import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
 import { signSessionId } from '../id/sign-session-id';

@@ -1,21 +1,25 @@
-import { ExecutionContext, createParamDecorator } from '@nestjs/common';
-import { REQUEST_SESSION_STATE, USES_SESSION } from '../session.constants';
-import type { ActiveSession } from '../session/active-session';
+import { ExecutionContext, UseInterceptors, createParamDecorator } from '@nestjs/common';
+import { loadedSession } from './request-sessions';
+import { SessionInterceptor } from './session.interceptor';
+
+/** Marks a handler that already has the interceptor (two `@Session()` parameters attach it once). */
+const INTERCEPTOR_ATTACHED = 'nest-sessions:interceptor-attached';
 
 const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const req = context.switchToHttp().getRequest();
-  const loaded: ActiveSession | undefined = req[REQUEST_SESSION_STATE]?.loaded;
-  if (!loaded) {
+  const session = loadedSession(context.switchToHttp().getRequest());
+  if (!session) {
     throw new Error(
-      '@Session() found no session on this request: import SessionModule.forRoot() in the app module',
+      '@Session() found no session on this request: import SessionModule.forRoot() in the app module ' +
+        '(or SessionModule in this module when it is not global)',
     );
   }
-  return loaded;
+  return session;
 });
 
 /**
- * Injects the request's `Session<T>`. The session is loaded before the handler runs and saved
- * after it. Import it from 'nest-sessions' (`@nestjs/common` has a `Session` of its own).
+ * Injects the request's `Session<T>`, loaded before the handler runs and saved after it. It also
+ * attaches `SessionInterceptor` to this handler alone, so routes without it pay nothing. Import it
+ * from 'nest-sessions' (`@nestjs/common` has a `Session` of its own).
  *
  * @example
  * ```ts
@@ -28,10 +32,12 @@ const sessionParameter = createParamDecorator((_data: unknown, context: Executio
 export function Session(): ParameterDecorator {
   const parameter = sessionParameter();
   return (target, propertyKey, index) => {
-    if (propertyKey !== undefined) {
-      const handler = (target as Record<string | symbol, unknown>)[propertyKey];
-      if (typeof handler === 'function') Reflect.defineMetadata(USES_SESSION, true, handler);
-    }
     parameter(target, propertyKey, index);
+    if (propertyKey === undefined) return;
+    const descriptor = Object.getOwnPropertyDescriptor(target, propertyKey);
+    const handler: unknown = descriptor?.value;
+    if (typeof handler !== 'function' || Reflect.getMetadata(INTERCEPTOR_ATTACHED, handler)) return;
+    Reflect.defineMetadata(INTERCEPTOR_ATTACHED, true, handler);
+    UseInterceptors(SessionInterceptor)(target, propertyKey, descriptor!);
   };
 }

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { RequestSessions } from '../http/request-sessions';
-import { SessionManager } from './session.manager';
-import { SessionRuntime } from '../session-runtime';
-import { resolveSessionSettings } from '../options/session-settings';
+import { Test } from '@nestjs/testing';
+import type { SessionModuleOptions } from '../options/session-module-options.interface';
+import { SessionModule } from '../session.module';
 import { MemoryStore } from '../stores/memory/memory.store';
-import { SessionStore } from '../stores/session-store';
+import { SessionManager } from './session.manager';
 
-function manager(options = {}, store: SessionStore = new MemoryStore()) {
-  const runtime = new SessionRuntime(resolveSessionSettings(options), store);
-  return new SessionManager(runtime, new RequestSessions(runtime));
+/** The module's real manager, wired by Nest. */
+async function manager(options: SessionModuleOptions = {}, store = new MemoryStore()): Promise<SessionManager> {
+  const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot({ ...options, store })] }).compile();
+  return moduleRef.get(SessionManager);
 }
 
 describe('SessionManager', () => {
   it('creates a token session that get() finds by id, and destroy() ends', async () => {
-    const sessions = manager();
+    const sessions = await manager();
     const created = await sessions.create<{ role: string }>({ role: 'admin' });
     expect(created.isNew).toBe(false);
     const found = await sessions.get<{ role: string }>(created.id);
@@ -25,14 +25,14 @@ describe('SessionManager', () => {
   });
 
   it('returns null for malformed and unknown ids without asking the store for garbage', async () => {
-    const sessions = manager();
+    const sessions = await manager();
     expect(await sessions.get('')).toBeNull();
     expect(await sessions.get('../../etc/passwd')).toBeNull();
     expect(await sessions.get('a'.repeat(32))).toBeNull();
   });
 
   it('honours a per-session ttl and touch() extends it', async () => {
-    const sessions = manager({ idleTimeout: 60_000 });
+    const sessions = await manager({ idleTimeout: 60_000 });
     const s = await sessions.create({}, { ttl: 200 });
     expect(s.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(200);
     expect(await sessions.touch(s.id, 5_000)).toBe(true);
@@ -44,14 +44,14 @@ describe('SessionManager', () => {
   });
 
   it('counts live sessions', async () => {
-    const sessions = manager();
+    const sessions = await manager();
     await Promise.all([sessions.create({ a: 1 }), sessions.create({ a: 2 }), sessions.create({ a: 3 })]);
     expect(await sessions.count()).toBe(3);
   });
 
   it('publishes created, regenerated, destroyed and expired events by handle, never by id', async () => {
     const store = new MemoryStore({ sweepInterval: 20 });
-    const sessions = manager({ idleTimeout: 60_000 }, store);
+    const sessions = await manager({ idleTimeout: 60_000 }, store);
     const events = firstValueFrom(sessions.events$.pipe(take(4), toArray()));
     const s = await sessions.create({ a: 1 });
     await s.regenerate();

@@ -1,15 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import { Observable } from 'rxjs';
-import { SESSION_ID_PATTERN } from '../session.constants';
-import type { SessionEvent } from '../session/session-event.interface';
-import type { SessionInfo } from '../users/session-info.interface';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { RequestSessions } from '../http/request-sessions';
-import { ActiveSession, Session, SessionData } from '../session/active-session';
-import { SessionRuntime } from '../session-runtime';
-import { sessionKey } from '../id/session-key';
-
-/** A handle: the url-safe base64 of a SHA-256. */
-const HANDLE_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+import { isSessionId } from '../id/session-id';
+import { isSessionKey, sessionKey } from '../id/session-key';
+import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
+import { assertTtl } from '../session/active-session';
+import { nextExpiry } from '../session/expiry';
+import type { SessionEvent } from '../session/session-event.interface';
+import { SessionEvents } from '../session/session-events';
+import { SessionFactory } from '../session/session-factory';
+import { SessionRepository } from '../session/session-repository';
+import type { Session, SessionData } from '../session/session.interface';
+import { GuardedSessionStore } from '../stores/guarded-session-store';
+import type { SessionInfo } from '../users/session-info.interface';
+import { UserProfiles } from '../users/user-profiles';
+import { UserSessions } from '../users/user-sessions';
 
 export interface CreateSessionOptions {
   /** Binds the new session to a user (indexed for `listByUser` when the store keeps an index). */
@@ -25,53 +30,56 @@ export interface CreateSessionOptions {
 @Injectable()
 export class SessionManager {
   constructor(
-    private readonly runtime: SessionRuntime,
+    @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
     private readonly requests: RequestSessions,
+    private readonly factory: SessionFactory,
+    private readonly repository: SessionRepository,
+    private readonly store: GuardedSessionStore,
+    private readonly events: SessionEvents,
+    private readonly users: UserSessions,
+    private readonly profiles: UserProfiles,
   ) {}
 
   /** Session lifecycle events: created, regenerated, destroyed, expired (where the store can tell). */
   get events$(): Observable<SessionEvent> {
-    return this.runtime.events.asObservable();
+    return this.events.events$;
   }
 
   /**
-   * The request's session: the same object the handler's `@Session()` receives, and saved with it.
-   * Guards run before interceptors, so this is how a guard reads the session.
+   * The request's session: the same object the handler's `@Session()` receives. Opened here (in a
+   * guard, a middleware, a service), it is saved before the response's head leaves, and its id
+   * goes out on that response. Pass the response when the request does not lead to it.
    */
-  forRequest<T extends object = SessionData>(req: object): Promise<Session<T>> {
-    return this.requests.forRequest(req as never) as unknown as Promise<Session<T>>;
+  forRequest<T extends object = SessionData>(req: object, res?: object): Promise<Session<T>> {
+    return this.requests.forRequest(req as never, res) as unknown as Promise<Session<T>>;
   }
 
   /** A session by id, or null when it is unknown, expired or malformed. Changes need `save()`. */
   async get<T extends object = SessionData>(id: string): Promise<Session<T> | null> {
-    if (!SESSION_ID_PATTERN.test(id)) return null;
-    const key = sessionKey(id);
-    const stored = await this.runtime.call('load', () => this.runtime.store.load(key));
-    if (!stored || !this.runtime.isAlive(stored.meta, Date.now())) return null;
-    return ActiveSession.loaded(this.runtime, id, key, stored) as unknown as Session<T>;
+    if (!isSessionId(id)) return null;
+    const presented = { id, key: sessionKey(id) };
+    const stored = await this.repository.loadLive(presented.key);
+    return stored ? (this.factory.loaded(presented, stored) as unknown as Session<T>) : null;
   }
 
   /** Creates and stores a session now; its `id` is what the client sends in the header. */
-  async create<T extends object = SessionData>(
-    data: Partial<T> = {},
-    options: CreateSessionOptions = {},
-  ): Promise<Session<T>> {
-    if (options.ttl !== undefined) positiveTtl(options.ttl);
-    const session = ActiveSession.fresh(this.runtime, undefined, undefined, options.ttl);
-    if (options.userId !== undefined) session.bindUser(options.userId);
+  async create<T extends object = SessionData>(data: Partial<T> = {}, options: CreateSessionOptions = {}): Promise<Session<T>> {
+    const { userId, ttl } = options;
+    if (ttl !== undefined) assertTtl(ttl);
+    const session = this.factory.fresh(undefined, undefined, {
+      ...(userId === undefined ? {} : { userId }),
+      ...(ttl === undefined ? {} : { ttl }),
+    });
     for (const [key, value] of Object.entries(data)) session.set(key, value);
     await session.save();
-    if (options.userId !== undefined) await this.runtime.users.enforceLimit(options.userId, session.handle);
+    if (userId !== undefined) await this.users.afterLogin(userId, session.handle);
     return session as unknown as Session<T>;
   }
 
   /** Destroys a session by id; false when there was none. */
-  async destroy(id: string): Promise<boolean> {
-    if (!SESSION_ID_PATTERN.test(id)) return false;
-    const key = sessionKey(id);
-    const destroyed = await this.runtime.call('destroy', () => this.runtime.store.destroy(key));
-    if (destroyed) this.runtime.emit('destroyed', key);
-    return destroyed;
+  destroy(id: string): Promise<boolean> {
+    if (!isSessionId(id)) return Promise.resolve(false);
+    return this.repository.destroy(sessionKey(id));
   }
 
   /**
@@ -79,20 +87,19 @@ export class SessionManager {
    * module's `idleTimeout`; never past its absolute deadline. False when it is gone.
    */
   async touch(id: string, ttl?: number): Promise<boolean> {
-    if (ttl !== undefined) positiveTtl(ttl);
-    if (!SESSION_ID_PATTERN.test(id)) return false;
+    if (ttl !== undefined) assertTtl(ttl);
+    if (!isSessionId(id)) return false;
     const key = sessionKey(id);
-    const stored = await this.runtime.call('load', () => this.runtime.store.load(key));
-    const now = Date.now();
-    if (!stored || !this.runtime.isAlive(stored.meta, now)) return false;
+    const stored = await this.repository.loadLive(key);
+    if (!stored) return false;
     const meta = ttl === undefined ? stored.meta : { ...stored.meta, ttl };
-    const expiry = { ...this.runtime.expiryAt(meta, now), ...(ttl === undefined ? {} : { ttl }) };
-    return this.runtime.call('touch', () => this.runtime.store.touch(key, expiry));
+    const expiry = { ...nextExpiry(meta, Date.now(), this.settings), ...(ttl === undefined ? {} : { ttl }) };
+    return this.repository.touch(key, expiry);
   }
 
   /** The user's live sessions, oldest first (needs a store with a user index). */
   listByUser(userId: string): Promise<SessionInfo[]> {
-    return this.runtime.users.list(userId);
+    return this.users.list(userId);
   }
 
   /**
@@ -101,36 +108,27 @@ export class SessionManager {
    */
   destroyByUser(userId: string, options: { except?: string } = {}): Promise<number> {
     const { except } = options;
-    const exceptKey = except === undefined ? undefined : SESSION_ID_PATTERN.test(except) ? sessionKey(except) : except;
-    return this.runtime.users.destroyAll(userId, exceptKey);
+    return this.users.destroyAll(userId, except === undefined ? undefined : isSessionId(except) ? sessionKey(except) : except);
   }
 
   /** Destroys the session a handle from `listByUser` names; false when there was none. */
-  async destroyByHandle(handle: string): Promise<boolean> {
-    if (!HANDLE_PATTERN.test(handle)) return false;
-    return this.runtime.users.destroy(handle);
+  destroyByHandle(handle: string): Promise<boolean> {
+    if (!isSessionKey(handle)) return Promise.resolve(false);
+    return this.repository.destroy(handle);
   }
 
   /** Reloads the users' profiles through `userLoader` now and caches them. */
   async refreshUser(userIds: string | string[]): Promise<void> {
-    await Promise.all([userIds].flat().map((id) => this.runtime.users.reload(id)));
+    await Promise.all([userIds].flat().map((id) => this.profiles.reload(id)));
   }
 
   /** Drops a user's cached profile; the next `session.user()` loads it again. */
   evictUser(userId: string): Promise<void> {
-    return this.runtime.users.evict(userId);
+    return this.profiles.evict(userId);
   }
 
   /** The number of live sessions, if the store can count them. */
-  async count(): Promise<number> {
-    const { store } = this.runtime;
-    if (!store.count) throw new TypeError(`${store.constructor.name} cannot count sessions`);
-    return this.runtime.call('count', () => store.count!());
-  }
-}
-
-function positiveTtl(ttl: number): void {
-  if (!(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0)) {
-    throw new TypeError(`ttl must be > 0 ms, got ${String(ttl)}`);
+  count(): Promise<number> {
+    return this.store.count();
   }
 }

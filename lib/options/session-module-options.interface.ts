@@ -1,27 +1,11 @@
 import type { Type } from '@nestjs/common';
+import type { SessionCookieOptions } from '../cookie/cookie-attributes';
 import type { SessionStore } from '../stores/session-store';
+
+export type { SessionCookieOptions };
 
 /** Where a request's session id may come from. */
 export type SessionIdSource = 'cookie' | 'header' | 'query';
-
-export interface SessionCookieOptions {
-  /** @default 'sid' */
-  name?: string;
-  /** @default 'lax' */
-  sameSite?: 'lax' | 'strict' | 'none';
-  /**
-   * `'auto'`: Secure when the request came over HTTPS, as the platform reports it (Express's
-   * `trust proxy`, Fastify's `trustProxy` decide whether X-Forwarded-Proto counts).
-   * @default 'auto'
-   */
-  secure?: boolean | 'auto';
-  /** @default true */
-  httpOnly?: boolean;
-  /** @default '/' */
-  path?: string;
-  /** @default undefined (host-only cookie) */
-  domain?: string;
-}
 
 /** What `SessionModule.forRoot` takes. Every field is optional; all durations are milliseconds. */
 export interface SessionModuleOptions {

@@ -1,20 +1,14 @@
+import { HTTP_TOKEN, SessionCookieAttributes, resolveCookieAttributes } from '../cookie/cookie-attributes';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
-import type {
-  SessionIdSource,
-  SessionModuleOptions,
-} from './session-module-options.interface';
+import type { SessionIdSource, SessionModuleOptions } from './session-module-options.interface';
+
+/** Provider token of the validated, frozen settings. */
+export const SESSION_SETTINGS = 'nest-sessions:settings';
 
 /** The validated, frozen form of `SessionModuleOptions` that the rest of the module reads. */
 export interface SessionSettings {
   readonly secrets: readonly string[];
-  readonly cookie: {
-    readonly name: string;
-    readonly sameSite: 'lax' | 'strict' | 'none';
-    readonly secure: boolean | 'auto';
-    readonly httpOnly: boolean;
-    readonly path: string;
-    readonly domain?: string;
-  };
+  readonly cookie: SessionCookieAttributes;
   readonly idleTimeout: number;
   readonly absoluteTimeout: number;
   readonly idFrom: readonly SessionIdSource[];
@@ -29,7 +23,6 @@ export interface SessionSettings {
 }
 
 const DEFAULTS = {
-  cookie: { name: 'sid', sameSite: 'lax', secure: 'auto', httpOnly: true, path: '/' },
   idleTimeout: 30 * 60_000,
   absoluteTimeout: 24 * 3_600_000,
   idFrom: ['cookie', 'header'],
@@ -40,7 +33,6 @@ const DEFAULTS = {
   userCacheTtl: 300_000,
 } as const;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 7230 token: cookie and header names
 const SOURCES: readonly SessionIdSource[] = ['cookie', 'header', 'query'];
 
 function fail(message: string): never {
@@ -66,23 +58,7 @@ function secretsOf(secret: SessionModuleOptions['secret']): string[] {
 
 /** Validates options into settings; throws `InvalidSessionOptionsError` naming the bad option. */
 export function resolveSessionSettings(options: SessionModuleOptions = {}): SessionSettings {
-  const cookie = { ...DEFAULTS.cookie, ...options.cookie };
-  if (!TOKEN.test(cookie.name)) fail(`cookie.name must be a cookie token, got '${cookie.name}'`);
-  if (!['lax', 'strict', 'none'].includes(cookie.sameSite)) {
-    fail(`cookie.sameSite must be 'lax', 'strict' or 'none', got '${String(cookie.sameSite)}'`);
-  }
-  if (cookie.sameSite === 'none' && cookie.secure === false) {
-    fail("cookie.sameSite 'none' requires cookie.secure true or 'auto' (browsers drop it otherwise)");
-  }
-  if (![true, false, 'auto'].includes(cookie.secure)) {
-    fail(`cookie.secure must be true, false or 'auto', got '${String(cookie.secure)}'`);
-  }
-  if (typeof cookie.path !== 'string' || !cookie.path.startsWith('/') || /[;\s]/.test(cookie.path)) {
-    fail(`cookie.path must start with '/' and hold no ';' or spaces, got '${String(cookie.path)}'`);
-  }
-  if (cookie.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(cookie.domain)) {
-    fail(`cookie.domain must be a host name, got '${String(cookie.domain)}'`);
-  }
+  const cookie = resolveCookieAttributes(options.cookie);
 
   const idleTimeout = positive('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout);
   const absoluteTimeout = positive('absoluteTimeout', options.absoluteTimeout ?? DEFAULTS.absoluteTimeout);
@@ -96,7 +72,7 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     if (!SOURCES.includes(source)) fail(`idFrom holds '${String(source)}'; use 'cookie', 'header' or 'query'`);
   }
   const header = (options.header ?? DEFAULTS.header).toLowerCase();
-  if (!TOKEN.test(header)) fail(`header must be a header name, got '${header}'`);
+  if (!HTTP_TOKEN.test(header)) fail(`header must be a header name, got '${header}'`);
 
   const maxSessionBytes = options.maxSessionBytes ?? DEFAULTS.maxSessionBytes;
   if (!Number.isInteger(maxSessionBytes) || maxSessionBytes <= 0) {
@@ -113,7 +89,7 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
 
   return Object.freeze({
     secrets: Object.freeze(secretsOf(options.secret)),
-    cookie: Object.freeze(cookie),
+    cookie,
     idleTimeout,
     absoluteTimeout,
     idFrom: Object.freeze([...new Set(idFrom)]),

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { SessionRuntime } from '../session-runtime';
-import { resolveSessionSettings } from '../options/session-settings';
-import { ActiveSession } from './active-session';
-import { MemoryStore } from '../stores/memory/memory.store';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Test } from '@nestjs/testing';
 import { SessionTooLargeError } from '../errors/session-too-large.error';
+import type { SessionModuleOptions } from '../options/session-module-options.interface';
+import { SessionModule } from '../session.module';
+import type { ActiveSession } from './active-session';
+import { SessionStore } from '../stores/session-store';
+import { SessionFactory } from './session-factory';
 
 interface Cart {
   visits: number;
@@ -12,11 +14,18 @@ interface Cart {
   profile?: { city: string };
 }
 
-function runtime(options = {}) {
-  return new SessionRuntime(resolveSessionSettings(options), new MemoryStore());
+/** The module's real session factory and store (a MemoryStore). */
+async function sessionsWith(options: SessionModuleOptions = {}) {
+  const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot(options)] }).compile();
+  return { factory: moduleRef.get(SessionFactory), store: moduleRef.get(SessionStore) };
 }
 
-const fresh = (rt = runtime()) => ActiveSession.fresh(rt) as unknown as ActiveSession<Cart>;
+let defaults: Awaited<ReturnType<typeof sessionsWith>>;
+beforeAll(async () => {
+  defaults = await sessionsWith();
+});
+
+const fresh = (factory = defaults.factory) => factory.fresh() as unknown as ActiveSession<Cart>;
 
 describe('Session', () => {
   it('reads its own writes before saving', () => {
@@ -83,8 +92,8 @@ describe('Session', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('refuses a set past maxSessionBytes, counting what the session already holds', () => {
-    const s = ActiveSession.fresh(runtime({ maxSessionBytes: 100 })) as unknown as ActiveSession<Cart>;
+  it('refuses a set past maxSessionBytes, counting what the session already holds', async () => {
+    const s = fresh((await sessionsWith({ maxSessionBytes: 130 })).factory);
     s.set('name', 'x'.repeat(40));
     s.set('items', ['y'.repeat(30)]);
     expect(() => s.set('profile', { city: 'z'.repeat(40) })).toThrow(SessionTooLargeError);
@@ -102,15 +111,14 @@ describe('Session', () => {
   });
 
   it('saves as a delta and keeps working after an explicit save()', async () => {
-    const rt = runtime();
-    const s = ActiveSession.fresh(rt) as unknown as ActiveSession<Cart>;
+    const s = fresh();
     s.set('name', 'Ada');
     await s.save();
     expect(s.isNew).toBe(false);
     s.increment('visits');
     await s.save();
     expect(s.get('visits')).toBe(1);
-    const stored = await rt.store.load(s.handle);
+    const stored = await defaults.store.load(s.handle);
     expect(Object.fromEntries(stored!.data)).toEqual({ name: '"Ada"', visits: '1' });
   });
 
@@ -125,11 +133,10 @@ describe('Session', () => {
 
 describe('Session over corrupt stored values', () => {
   it('reads a value that is not JSON (written by something else) as absent, and can overwrite it', async () => {
-    const rt = runtime();
     const now = Date.now();
     const meta = { createdAt: now, expiresAt: now + 60_000, lastSeenAt: now };
     const stored = { data: new Map([['name', '{not json'], ['visits', '3']]), meta };
-    const s = ActiveSession.loaded(rt, 'x'.repeat(32), 'key', stored) as unknown as ActiveSession<Cart>;
+    const s = defaults.factory.loaded({ id: 'x'.repeat(32), key: 'key' }, stored) as unknown as ActiveSession<Cart>;
     expect(s.get('name')).toBeUndefined();
     expect(s.has('name')).toBe(false);
     expect(s.all()).toEqual({ visits: 3 });

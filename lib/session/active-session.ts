@@ -1,79 +1,47 @@
-import { FORBIDDEN_SESSION_KEYS } from '../session.constants';
-import { SessionChangeSet } from './session-change-set';
-import type { SessionRuntime } from '../session-runtime';
-import { SessionTooLargeError } from '../errors/session-too-large.error';
-import { SessionMeta, StoredSession } from '../stores/session-store';
-import { applySessionChanges, storedNumber } from '../stores/apply-session-changes';
-import { encodeSessionValue } from './encode-session-value';
-import { generateSessionId } from '../id/generate-session-id';
+import type { SessionSettings } from '../options/session-settings';
+import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
-import type {
-  LoginOptions,
-  NumericKeys,
-  Session,
-  SessionData,
-  SessionIdWriter,
-  SessionOrigin,
-} from './session.interface';
+import type { SessionMeta } from '../stores/session-store';
+import { nextExpiry, sessionDeadline } from './expiry';
+import { SessionData } from './session-data';
+import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
+import type { SessionRepository } from './session-repository';
+import type { SessionUsers } from './session-users';
+import type { LoginOptions, NumericKeys, Session, SessionData as SessionShape } from './session.interface';
 
-export type { LoginOptions, NumericKeys, Session, SessionData, SessionIdWriter, SessionOrigin };
-
-type SessionState = 'open' | 'destroyed' | 'lost';
-
-/** A stored JSON value; text that is not JSON (written by something else) reads as absent. */
-function decodeStored(json: string | undefined): unknown {
-  if (json === undefined) return undefined;
-  try {
-    return JSON.parse(json);
-  } catch {
-    return undefined;
-  }
+/** What every session of the module shares. */
+export interface SessionServices {
+  readonly settings: SessionSettings;
+  readonly repository: SessionRepository;
+  readonly users: SessionUsers;
 }
 
-/** The implementation of `Session<T>`. Internal: users see the interface. */
-export class ActiveSession<T extends object = SessionData> implements Session<T> {
-  private state: SessionState = 'open';
-  private readonly changes = new SessionChangeSet();
-  /** Bytes of stored JSON, computed on the first write. */
-  private bytes?: number;
-  private queue: Promise<unknown> = Promise.resolve();
+/** Where a session stands: open, destroyed by this request, or lost (gone from the store under it). */
+type SessionState = 'open' | 'destroyed' | 'lost';
 
-  private constructor(
-    private readonly runtime: SessionRuntime,
+/**
+ * The implementation of `Session<T>`: its data (change tracking, in `SessionData`) and its place
+ * in the store (persistence, through `SessionRepository`), with the steps that change the id.
+ * Persistence steps run one at a time. Internal: users see the `Session<T>` interface.
+ */
+export class ActiveSession<T extends object = SessionShape> implements Session<T> {
+  private state: SessionState = 'open';
+  private readonly data: SessionData;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Persistence steps queued or running. */
+  private steps = 0;
+
+  constructor(
+    private readonly services: SessionServices,
     private currentId: string,
     private currentKey: string,
     private meta: SessionMeta,
-    private base: ReadonlyMap<string, string>,
+    base: ReadonlyMap<string, string>,
     private stored: boolean,
     private readonly writer?: SessionIdWriter,
     private readonly origin: () => SessionOrigin = () => ({}),
-  ) {}
-
-  /** A session loaded from the store. */
-  static loaded(
-    runtime: SessionRuntime,
-    id: string,
-    key: string,
-    stored: StoredSession,
-    writer?: SessionIdWriter,
-    origin?: () => SessionOrigin,
-  ): ActiveSession {
-    return new ActiveSession(runtime, id, key, stored.meta, stored.data, true, writer, origin);
-  }
-
-  /** A new session with a fresh id; stored at its first save with changes. */
-  static fresh(
-    runtime: SessionRuntime,
-    origin: () => SessionOrigin = () => ({}),
-    writer?: SessionIdWriter,
-    ttl?: number,
-  ): ActiveSession {
-    const id = generateSessionId();
-    const now = Date.now();
-    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin() };
-    if (ttl !== undefined) meta.ttl = ttl;
-    meta.expiresAt = runtime.expiryAt(meta, now).expiresAt;
-    return new ActiveSession(runtime, id, sessionKey(id), meta, new Map(), false, writer, origin);
+  ) {
+    this.data = new SessionData(base, services.settings.maxSessionBytes);
   }
 
   get id(): string {
@@ -95,90 +63,51 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
   get userId(): string | undefined {
     return this.meta.userId;
   }
-  /** @internal */
-  get metadata(): Readonly<SessionMeta> {
-    return this.meta;
-  }
-
-  /** @internal Binds a session that is not stored yet to a user (token sessions). */
-  bindUser(userId: string): void {
-    if (this.stored) throw new Error('bindUser is for new sessions; stored ones log in');
-    this.meta = { ...this.meta, userId };
-  }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
-    return decodeStored(this.effective(key)) as T[K] | undefined;
+    return this.data.get(key) as T[K] | undefined;
   }
 
   has(key: keyof T & string): boolean {
-    return decodeStored(this.effective(key)) !== undefined;
+    return this.data.has(key);
   }
 
   set<K extends keyof T & string>(key: K, value: T[K]): void {
-    this.assertWritable(key);
-    const json = encodeSessionValue(key, value);
-    this.resize(key, json);
-    this.changes.set.set(key, json);
-    this.changes.delete.delete(key);
-    this.changes.increment.delete(key);
+    this.assertOpen();
+    this.data.set(key, value);
   }
 
   delete(key: keyof T & string): void {
-    this.assertWritable(key);
-    this.resize(key, undefined);
-    this.changes.set.delete(key);
-    this.changes.increment.delete(key);
-    if (!this.changes.clear && this.base.has(key)) this.changes.delete.add(key);
+    this.assertOpen();
+    this.data.delete(key);
   }
 
   clear(): void {
     this.assertOpen();
-    this.changes.reset();
-    this.changes.clear = true;
-    this.bytes = 0;
+    this.data.clear();
   }
 
   all(): Readonly<Partial<T>> {
-    const out = {} as Partial<T>;
-    const keys = new Set<string>(this.changes.clear ? [] : this.base.keys());
-    for (const key of this.changes.set.keys()) keys.add(key);
-    for (const key of this.changes.increment.keys()) keys.add(key);
-    for (const key of keys) {
-      const value = decodeStored(this.effective(key));
-      if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true });
-    }
-    return Object.freeze(out);
+    return this.data.all() as Readonly<Partial<T>>;
   }
 
   increment(key: NumericKeys<T>, by = 1): number {
-    this.assertWritable(key);
-    if (typeof by !== 'number' || !Number.isFinite(by)) {
-      throw new TypeError(`increment('${key}') needs a finite number, got ${String(by)}`);
-    }
-    const current = decodeStored(this.effective(key));
-    if (current !== undefined && typeof current !== 'number') {
-      throw new TypeError(`increment('${key}'): the session holds a ${typeof current} there, not a number`);
-    }
-    if (this.changes.hides(key)) {
-      // The stored value no longer counts, so the result is known here: record it as a set.
-      const value = storedNumber(this.changes.set.get(key)) + by;
-      this.changes.set.set(key, JSON.stringify(value));
-      this.changes.delete.delete(key);
-      return value;
-    }
-    const delta = (this.changes.increment.get(key) ?? 0) + by;
-    this.changes.increment.set(key, delta);
-    return storedNumber(this.base.get(key)) + delta;
+    this.assertOpen();
+    return this.data.increment(key, by);
   }
 
   /** Explicit: stores even a new, empty session (its id is about to be used). */
   save(): Promise<void> {
-    return this.serially(() => this.persist(false, true));
+    return this.serially(() => this.persist(true));
   }
 
-  /** @internal End of request: persist, or refresh the expiry when nothing changed. */
-  commit(): Promise<void> {
-    return this.serially(() => this.persist(true, this.runtime.settings.saveUninitialized));
+  /**
+   * End of request: persist, or refresh the expiry when nothing changed. Undefined (no promise)
+   * when there is nothing to do, the common case of a read. Internal.
+   */
+  commit(): Promise<void> | undefined {
+    if (this.steps === 0 && !this.commitNeeded()) return undefined;
+    return this.serially(() => this.persist(this.services.settings.saveUninitialized));
   }
 
   regenerate(): Promise<void> {
@@ -194,8 +123,12 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
       return Promise.reject(new TypeError('login(userId) needs a non-empty string'));
     }
     const { ttl } = options;
-    if (ttl !== undefined && !(Number.isFinite(ttl) && ttl > 0)) {
-      return Promise.reject(new TypeError(`login ttl must be > 0 ms, got ${String(ttl)}`));
+    if (ttl !== undefined) {
+      try {
+        assertTtl(ttl);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     return this.serially(async () => {
       const previous = this.currentKey;
@@ -203,8 +136,8 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
       if (ttl !== undefined) meta.ttl = ttl;
       await this.moveToNewId(meta);
       if (this.state !== 'open') return;
-      this.runtime.emit('login', this.currentKey, { userId, previousHandle: previous });
-      await this.runtime.users.enforceLimit(userId, this.currentKey);
+      this.services.repository.loggedIn(this.currentKey, userId, previous);
+      await this.services.users.afterLogin(userId, this.currentKey);
     });
   }
 
@@ -214,143 +147,103 @@ export class ActiveSession<T extends object = SessionData> implements Session<T>
 
   async user<U = unknown>(): Promise<U | undefined> {
     const { userId } = this.meta;
-    return userId === undefined ? undefined : this.runtime.users.profile<U>(userId);
+    return userId === undefined ? undefined : this.services.users.profile<U>(userId);
   }
 
-  private async end(event: 'destroyed' | 'logout'): Promise<void> {
+  private async end(type: 'destroyed' | 'logout'): Promise<void> {
     if (this.state !== 'open') return;
-    if (this.stored) await this.runtime.call('destroy', () => this.runtime.store.destroy(this.currentKey));
+    if (this.stored) await this.services.repository.destroy(this.currentKey, this.meta, type);
     this.state = 'destroyed';
-    this.changes.reset();
+    this.data.discard();
     this.writer?.revoke();
-    if (this.stored) this.runtime.emit(event, this.currentKey, { userId: this.meta.userId });
   }
 
   /**
-   * Writes the session's data under a new id and kills the old one (in that order of safety:
-   * the old id is dead before the new one exists). `meta` overrides metadata (login binds a user).
+   * Writes the session's data under a new id and kills the old one, in that order of safety: the
+   * old id is dead before the new one exists. `meta` overrides metadata (login binds a user).
    */
-  protected async moveToNewId(meta: Partial<SessionMeta>): Promise<void> {
+  private async moveToNewId(meta: Partial<SessionMeta>): Promise<void> {
     this.assertOpen();
     if (this.state === 'lost') return;
-    const previous = this.currentKey;
-    const wasStored = this.stored;
-    if (wasStored) {
-      const existed = await this.runtime.call('destroy', () => this.runtime.store.destroy(previous));
+    const previous = this.stored ? this.currentKey : undefined;
+    if (previous !== undefined) {
+      const existed = await this.services.repository.release(previous);
       if (!existed) return this.lose();
     }
-    const data = applySessionChanges(this.base, this.changes);
-    const now = Date.now();
     const id = generateSessionId();
-    const key = sessionKey(id);
-    const next: SessionMeta = { ...this.meta, ...meta };
-    const expiry = this.runtime.expiryAt(next, now);
-    const created = { ...next, ...expiry };
-    const everything = { clear: true, set: data, delete: new Set<string>(), increment: new Map() };
-    await this.runtime.call('apply', () => this.runtime.store.apply(key, everything, expiry, created));
+    await this.storeAs(id, sessionKey(id), { ...this.meta, ...meta }, previous);
+  }
+
+  /** Stores the session's whole data under `id` (new, or first stored) and sends the id. */
+  private async storeAs(id: string, key: string, meta: SessionMeta, previous?: string): Promise<void> {
+    const { repository, settings } = this.services;
+    const created = { ...meta, ...nextExpiry(meta, Date.now(), settings) };
+    await repository.create(key, this.data.snapshot(), created, previous);
     this.currentId = id;
     this.currentKey = key;
     this.meta = created;
-    this.base = data;
-    this.changes.reset();
+    this.data.saved();
     this.stored = true;
-    this.writer?.issue(this.currentId, this.runtime.deadline(this.meta));
-    this.runtime.emit(wasStored ? 'regenerated' : 'created', key, {
-      previousHandle: wasStored ? previous : undefined,
-      userId: created.userId,
-    });
+    this.writer?.issue(id, sessionDeadline(created, settings));
   }
 
-  /** Runs persistence steps one at a time (a `save()` racing the end-of-request commit). */
-  private serially<R>(step: () => Promise<R>): Promise<R> {
-    const run = this.queue.then(step);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async persist(final: boolean, storeIfEmpty: boolean): Promise<void> {
+  private async persist(storeIfEmpty: boolean): Promise<void> {
     if (this.state !== 'open') return;
-    const now = Date.now();
-    if (this.changes.empty && (this.stored || !storeIfEmpty)) {
-      if (this.stored) await this.touchIfDue(now);
+    if (!this.stored) {
+      if (this.data.changed || storeIfEmpty) await this.storeAs(this.currentId, this.currentKey, this.meta);
       return;
     }
-    const expiry = this.runtime.expiryAt(this.meta, now);
-    const create = this.stored ? undefined : { ...this.meta, ...expiry };
-    const key = this.currentKey;
-    const applied = await this.runtime.call('apply', () =>
-      this.runtime.store.apply(key, this.changes, expiry, create),
-    );
-    if (!applied) return this.lose();
-    if (!final) this.base = applySessionChanges(this.base, this.changes);
-    this.changes.reset();
-    this.meta = { ...this.meta, ...expiry };
-    if (create) {
-      this.stored = true;
-      this.writer?.issue(this.currentId, this.runtime.deadline(this.meta));
-      this.runtime.emit('created', key, { userId: this.meta.userId });
+    const now = Date.now();
+    const { repository, settings } = this.services;
+    const expiry = nextExpiry(this.meta, now, settings);
+    if (!this.data.changed) {
+      // Unchanged: push the expiry forward without rewriting data, once it has moved enough.
+      if (expiry.expiresAt - this.meta.expiresAt < settings.touchInterval) return;
+      if (!(await repository.touch(this.currentKey, expiry))) return this.lose();
+    } else {
+      if (!(await repository.write(this.currentKey, this.data.pending, expiry))) return this.lose();
+      this.data.saved();
     }
-  }
-
-  /** Pushes the expiry forward without rewriting data, once it has moved by a touch interval. */
-  private async touchIfDue(now: number): Promise<void> {
-    const expiry = this.runtime.expiryAt(this.meta, now);
-    if (expiry.expiresAt - this.meta.expiresAt < this.runtime.settings.touchInterval) return;
-    const key = this.currentKey;
-    const touched = await this.runtime.call('touch', () => this.runtime.store.touch(key, expiry));
-    if (!touched) return this.lose();
     this.meta = { ...this.meta, ...expiry };
   }
 
   /**
    * The stored session vanished under us (destroyed, regenerated or expired by another request):
-   * drop this request's changes rather than revive it, and send the client off with a fresh start.
+   * drop this request's changes rather than revive it. No cookie is sent: when another request
+   * destroyed it, that request expired the cookie; when it moved to a new id, the browser holds
+   * the new cookie, which an expired one arriving late would delete.
    */
   private lose(): void {
     this.state = 'lost';
-    this.changes.reset();
-    this.writer?.revoke();
+    this.data.discard();
   }
 
-  /** The JSON this request sees for `key`: its own change over the stored value. */
-  private effective(key: string): string | undefined {
-    const set = this.changes.set.get(key);
-    if (set !== undefined) return set;
-    if (this.changes.clear || this.changes.delete.has(key)) return undefined;
-    const stored = this.base.get(key);
-    const delta = this.changes.increment.get(key);
-    return delta === undefined ? stored : JSON.stringify(storedNumber(stored) + delta);
+  /** Runs persistence steps one at a time (a `save()` racing the end-of-request commit). */
+  private serially<R>(step: () => Promise<R>): Promise<R> {
+    this.steps++;
+    const run = this.queue.then(step).finally(() => this.steps--);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
-  /** Tracks the session's size and refuses a write that would pass `maxSessionBytes`. */
-  private resize(key: string, json: string | undefined): void {
-    if (this.bytes === undefined) {
-      this.bytes = 0;
-      for (const [k, v] of this.base) {
-        if (!this.changes.hides(k)) this.bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-      }
-      for (const [k, v] of this.changes.set) this.bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-    }
-    const before = this.effective(key);
-    const next =
-      this.bytes -
-      (before === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(before)) +
-      (json === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(json));
-    const limit = this.runtime.settings.maxSessionBytes;
-    if (json !== undefined && next > limit) throw new SessionTooLargeError(key, next, limit);
-    this.bytes = next;
-  }
-
-  private assertWritable(key: unknown): void {
-    this.assertOpen();
-    if (typeof key !== 'string' || FORBIDDEN_SESSION_KEYS.has(key)) {
-      throw new TypeError(`Session key ${JSON.stringify(String(key))} is not allowed`);
-    }
+  private commitNeeded(): boolean {
+    if (this.state !== 'open') return false;
+    if (this.data.changed) return true;
+    if (!this.stored) return this.services.settings.saveUninitialized;
+    const { settings } = this.services;
+    return nextExpiry(this.meta, Date.now(), settings).expiresAt - this.meta.expiresAt >= settings.touchInterval;
   }
 
   private assertOpen(): void {
     if (this.state === 'destroyed') {
       throw new Error('This session was destroyed; a new request starts a new one');
     }
+  }
+}
+
+/** A per-session idle timeout: a finite number of ms above 0. */
+export function assertTtl(ttl: unknown): asserts ttl is number {
+  if (!(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0)) {
+    throw new TypeError(`ttl must be > 0 ms, got ${String(ttl)}`);
   }
 }

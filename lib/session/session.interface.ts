@@ -53,17 +53,3 @@ export interface LoginOptions {
   /** Idle timeout in ms for this session instead of the module's `idleTimeout`. */
   ttl?: number;
 }
-
-/** Where a request-bound session sends its id (cookie or header) and its end (expired cookie). */
-export interface SessionIdWriter {
-  /** Sends `id`, valid until `deadline` (epoch ms). */
-  issue(id: string, deadline: number): void;
-  revoke(): void;
-}
-
-/** Request facts recorded when a session is created. */
-export interface SessionOrigin {
-  userAgent?: string;
-  ip?: string;
-}
-

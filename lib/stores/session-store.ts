@@ -55,9 +55,10 @@ export interface StoredSessionEntry {
  * Stores never see a session id: they are given the session's *key*, a one-way hash of the id,
  * so a copy of the store (a dump, a replica, a log) holds nothing a client could present.
  *
- * Required: `load`, `apply`, `touch`, `destroy`. Optional: `count` (live sessions), the user index
- * (`listByUser`) and the shared cache (`getCached`/`setCached`/`deleteCached`); the manager says
- * clearly when a feature needs a method the configured store lacks.
+ * Required: `load`, `apply`, `touch`, `destroy`. Optional capabilities are interfaces a store
+ * class also implements, recognised by type guards: `CountingStore` (`count`), `UserIndexStore`
+ * (`listByUser`) and `SharedCacheStore` (`getCached`/`setCached`/`deleteCached`). The module says
+ * clearly when a feature needs a capability the configured store lacks.
  */
 export abstract class SessionStore {
   private expiryListener?: (key: string, meta?: SessionMeta) => void;
@@ -72,12 +73,7 @@ export abstract class SessionStore {
    * absent (destroyed, regenerated or expired meanwhile) stays absent and the call returns false.
    * Required.
    */
-  abstract apply(
-    key: string,
-    changes: SessionChanges,
-    expiry: SessionExpiry,
-    create?: SessionMeta,
-  ): Promise<boolean>;
+  abstract apply(key: string, changes: SessionChanges, expiry: SessionExpiry, create?: SessionMeta): Promise<boolean>;
 
   /** Extends a session's expiry without rewriting its data; false when it is gone. Required. */
   abstract touch(key: string, expiry: SessionExpiry): Promise<boolean>;
@@ -85,18 +81,7 @@ export abstract class SessionStore {
   /** Removes a session (and its entry in the user index); false when there was none. Required. */
   abstract destroy(key: string): Promise<boolean>;
 
-  /** The number of live sessions. Optional. */
-  count?(): Promise<number>;
-
-  /** The user's live sessions, oldest first, expired ones left out. Optional (user index). */
-  listByUser?(userId: string): Promise<StoredSessionEntry[]>;
-
-  /** A value of the shared cache (the user profiles of `userLoader`). Optional. */
-  getCached?(name: string): Promise<string | null>;
-  setCached?(name: string, value: string, ttl: number): Promise<void>;
-  deleteCached?(name: string): Promise<void>;
-
-  /** @internal The manager listens here to publish `expired` events. */
+  /** @internal The module listens here to publish `expired` events. */
   onExpired(listener: (key: string, meta?: SessionMeta) => void): void {
     this.expiryListener = listener;
   }
@@ -105,4 +90,37 @@ export abstract class SessionStore {
   protected notifyExpired(key: string, meta?: SessionMeta): void {
     this.expiryListener?.(key, meta);
   }
+}
+
+/** A store that can count its live sessions (`SessionManager.count()`). */
+export interface CountingStore {
+  count(): Promise<number>;
+}
+
+/** A store that keeps a per-user index (`listByUser`, `destroyByUser`, `maxSessionsPerUser`). */
+export interface UserIndexStore {
+  /** The user's live sessions, oldest first, expired ones left out. */
+  listByUser(userId: string): Promise<StoredSessionEntry[]>;
+}
+
+/** A store with a small shared cache (the user profiles of `userLoader`). */
+export interface SharedCacheStore {
+  getCached(name: string): Promise<string | null>;
+  setCached(name: string, value: string, ttl: number): Promise<void>;
+  deleteCached(name: string): Promise<void>;
+}
+
+const hasMethods = (store: object, ...names: string[]) =>
+  names.every((name) => typeof (store as Record<string, unknown>)[name] === 'function');
+
+export function isCountingStore(store: SessionStore): store is SessionStore & CountingStore {
+  return hasMethods(store, 'count');
+}
+
+export function isUserIndexStore(store: SessionStore): store is SessionStore & UserIndexStore {
+  return hasMethods(store, 'listByUser');
+}
+
+export function isSharedCacheStore(store: SessionStore): store is SessionStore & SharedCacheStore {
+  return hasMethods(store, 'getCached', 'setCached', 'deleteCached');
 }

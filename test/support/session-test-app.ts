@@ -92,6 +92,12 @@ class TestController {
     return { ok: true };
   }
 
+  @Post('login/:user')
+  async login(@Session() session: Session, @Param('user') user: string) {
+    await session.login(user);
+    return { id: session.id };
+  }
+
   @Post('regenerate')
   async regenerate(@Session() session: Session<TestData>) {
     await session.regenerate();

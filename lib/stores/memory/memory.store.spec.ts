@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { describeStoreConformance, changes } from '../../../test/stores/store-conformance';
+import type { SessionChanges } from '../session-store';
 import { MemoryStore } from './memory.store';
 
-describeStoreConformance('MemoryStore', async () => {
-  const store = new MemoryStore();
-  return { store, close: async () => store.onApplicationShutdown() };
+// The conformance suite every store passes runs in test/stores/memory-store.spec.ts.
+
+const changes = (partial: Partial<SessionChanges>): SessionChanges => ({
+  clear: false,
+  set: new Map(),
+  delete: new Set(),
+  increment: new Map(),
+  ...partial,
 });
 
 const expiry = (ms: number) => ({ expiresAt: Date.now() + ms, lastSeenAt: Date.now() });

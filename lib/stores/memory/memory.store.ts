@@ -1,12 +1,15 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { applySessionChanges } from '../apply-session-changes';
 import {
+  CountingStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
   SessionStore,
+  SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UserIndexStore,
 } from '../session-store';
 import { ExpiryQueue } from './expiry-queue';
 import { decodeMemorySession, encodeMemorySession, memorySessionExpiry } from './memory-session-codec';
@@ -38,7 +41,10 @@ const SHRINK_MIN_PEAK = 1_024;
  * single-instance apps. Operations are synchronous underneath, so each change set applies
  * atomically to the shared record and concurrent requests never lose each other's changes.
  */
-export class MemoryStore extends SessionStore implements OnApplicationShutdown {
+export class MemoryStore
+  extends SessionStore
+  implements CountingStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
+{
   private readonly maxSessions: number;
   /** key -> the session as one JSON string (see memory-session-codec.ts). */
   private sessions = new Map<string, string>();

@@ -1,12 +1,15 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import {
+  CountingStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
   SessionStore,
+  SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UserIndexStore,
 } from '../session-store';
 import { CommandRunner, SessionCommands, defineSessionCommands, isWrongType } from './redis-connection';
 import {
@@ -62,7 +65,10 @@ const SCAN_COUNT = 1_000;
  * @example
  * SessionModule.forRoot({ store: new RedisStore({ client: new Redis(process.env.REDIS_URL) }) })
  */
-export class RedisStore extends SessionStore implements OnApplicationShutdown {
+export class RedisStore
+  extends SessionStore
+  implements CountingStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
+{
   private readonly logger = new Logger('RedisStore');
   private readonly client: SessionCommands;
   private readonly prefix: string;
@@ -187,7 +193,7 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
    * per round trip, and memory for the keys of one node (to drop SCAN's rare duplicates). Meant
    * for dashboards and admin checks, not per request; no index is kept, so writes pay nothing.
    */
-  override async count(): Promise<number> {
+  async count(): Promise<number> {
     const pattern = (this.client.options.keyPrefix ?? '') + sessionPattern(this.prefix);
     const nodes = this.client.isCluster && this.client.nodes ? this.client.nodes('master') : [this.client];
     let total = 0;
@@ -206,23 +212,23 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
     return total;
   }
 
-  override listByUser(userId: string): Promise<StoredSessionEntry[]> {
+  listByUser(userId: string): Promise<StoredSessionEntry[]> {
     return this.users.list(userId);
   }
 
-  override async getCached(name: string): Promise<string | null> {
+  async getCached(name: string): Promise<string | null> {
     const k = cacheKey(this.prefix, name);
     return this.runner.run('getCached', (c) =>
       c.get(k).catch((err: unknown) => (isWrongType(err) ? null : Promise.reject(err))),
     );
   }
 
-  override async setCached(name: string, value: string, ttl: number): Promise<void> {
+  async setCached(name: string, value: string, ttl: number): Promise<void> {
     const k = cacheKey(this.prefix, name);
     await this.runner.run('setCached', (c) => c.set(k, value, 'PX', Math.max(1, Math.ceil(ttl))));
   }
 
-  override async deleteCached(name: string): Promise<void> {
+  async deleteCached(name: string): Promise<void> {
     const k = cacheKey(this.prefix, name);
     await this.runner.run('deleteCached', (c) => c.del(k));
   }

@@ -4,11 +4,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisServerHandle, startRedisServer } from '../../../test/support/redis-server';
-import { trackedClients } from '../../../test/support/tracked-clients';
-import { changes, describeStoreConformance } from '../../../test/stores/store-conformance';
-import { applySessionChanges } from '../apply-session-changes';
-import { RedisStore } from './redis.store';
+import { RedisServerHandle, startRedisServer } from '../support/redis-server';
+import { trackedClients } from '../support/tracked-clients';
+import { changes, describeStoreConformance } from './store-conformance';
+import { applySessionChanges } from '../../lib/stores/apply-session-changes';
+import { RedisStore } from '../../lib/stores/redis/redis.store';
 
 const storeKey = () => randomBytes(32).toString('base64url');
 const expiry = (ms: number) => ({ expiresAt: Date.now() + ms, lastSeenAt: Date.now() });
@@ -287,7 +287,7 @@ describe('RedisStore', () => {
 
 describe('ioredis as an optional peer', () => {
   it('is imported only as types in lib/ (the runtime require sits in RedisStore.connect)', () => {
-    const root = join(__dirname, '../..');
+    const root = join(__dirname, '../../lib');
     const files = (readdirSync(root, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
       .map((f) => join(root, f));

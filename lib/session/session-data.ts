@@ -1,0 +1,160 @@
+import { SessionTooLargeError } from '../errors/session-too-large.error';
+import { applySessionChanges, storedNumber } from '../stores/apply-session-changes';
+import type { SessionChanges } from '../stores/session-store';
+import { encodeSessionValue } from './encode-session-value';
+import { SessionChangeSet } from './session-change-set';
+
+/** Keys a session refuses: they would reach prototypes when data meets a plain object. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A stored JSON value; text that is not JSON (written by something else) reads as absent. */
+function decode(json: string | undefined): unknown {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes `key: value` adds to the session stored as one JSON object (quotes, colon and comma included). */
+function entryBytes(key: string, json: string): number {
+  return Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(json) + 2;
+}
+
+/**
+ * A session's data as one request sees it: the stored values under this request's own changes,
+ * which are kept as per-key operations (the delta a store applies). Knows nothing of stores or
+ * ids. Writes that would make the stored JSON larger than `maxBytes` throw a 413.
+ */
+export class SessionData {
+  private readonly changes = new SessionChangeSet();
+  /** Bytes of the stored JSON as this request would leave it; computed on the first write. */
+  private bytes?: number;
+
+  constructor(
+    private base: ReadonlyMap<string, string>,
+    private readonly maxBytes: number,
+  ) {}
+
+  get changed(): boolean {
+    return !this.changes.empty;
+  }
+
+  /** The pending delta, for a store's `apply`. */
+  get pending(): SessionChanges {
+    return this.changes;
+  }
+
+  get(key: string): unknown {
+    return decode(this.effective(key));
+  }
+
+  has(key: string): boolean {
+    return decode(this.effective(key)) !== undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    assertKey(key);
+    const json = encodeSessionValue(key, value);
+    this.resize(key, json);
+    this.changes.set.set(key, json);
+    this.changes.delete.delete(key);
+    this.changes.increment.delete(key);
+  }
+
+  delete(key: string): void {
+    assertKey(key);
+    this.resize(key, undefined);
+    this.changes.set.delete(key);
+    this.changes.increment.delete(key);
+    if (!this.changes.clear && this.base.has(key)) this.changes.delete.add(key);
+  }
+
+  clear(): void {
+    this.changes.reset();
+    this.changes.clear = true;
+    this.bytes = 0;
+  }
+
+  all(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys = new Set<string>(this.changes.clear ? [] : this.base.keys());
+    for (const key of this.changes.set.keys()) keys.add(key);
+    for (const key of this.changes.increment.keys()) keys.add(key);
+    for (const key of keys) {
+      const value = decode(this.effective(key));
+      if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true });
+    }
+    return Object.freeze(out);
+  }
+
+  /** Adds `by` to a number; recorded as a delta so concurrent increments all count. */
+  increment(key: string, by: number): number {
+    assertKey(key);
+    if (typeof by !== 'number' || !Number.isFinite(by)) {
+      throw new TypeError(`increment('${key}') needs a finite number, got ${String(by)}`);
+    }
+    const current = decode(this.effective(key));
+    if (current !== undefined && typeof current !== 'number') {
+      throw new TypeError(`increment('${key}'): the session holds a ${typeof current} there, not a number`);
+    }
+    const value = (typeof current === 'number' ? current : 0) + by;
+    this.resize(key, JSON.stringify(value));
+    if (this.changes.hides(key)) {
+      // The stored value no longer shows through, so the result is known here: record it as a set.
+      this.changes.set.set(key, JSON.stringify(value));
+      this.changes.delete.delete(key);
+      return value;
+    }
+    this.changes.increment.set(key, (this.changes.increment.get(key) ?? 0) + by);
+    return value;
+  }
+
+  /** The data with this request's changes applied (a regenerate writes it whole). */
+  snapshot(): Map<string, string> {
+    return applySessionChanges(this.base, this.changes);
+  }
+
+  /** After a save: the changes are part of the stored data now. */
+  saved(): void {
+    if (this.changes.empty) return;
+    this.base = applySessionChanges(this.base, this.changes);
+    this.changes.reset();
+  }
+
+  /** Drops this request's changes (the session is gone). */
+  discard(): void {
+    this.changes.reset();
+  }
+
+  /** The JSON this request sees for `key`: its own change over the stored value. */
+  private effective(key: string): string | undefined {
+    const set = this.changes.set.get(key);
+    if (set !== undefined) return set;
+    if (this.changes.clear || this.changes.delete.has(key)) return undefined;
+    const stored = this.base.get(key);
+    const delta = this.changes.increment.get(key);
+    return delta === undefined ? stored : JSON.stringify(storedNumber(stored) + delta);
+  }
+
+  /** Tracks the stored size and refuses a write that would pass `maxBytes`. */
+  private resize(key: string, json: string | undefined): void {
+    if (this.bytes === undefined) {
+      this.bytes = 2; // the braces
+      for (const [k, v] of this.base) if (!this.changes.hides(k)) this.bytes += entryBytes(k, v);
+      for (const [k, v] of this.changes.set) this.bytes += entryBytes(k, v);
+    }
+    const before = this.effective(key);
+    const next =
+      this.bytes - (before === undefined ? 0 : entryBytes(key, before)) + (json === undefined ? 0 : entryBytes(key, json));
+    if (json !== undefined && next > this.maxBytes) throw new SessionTooLargeError(key, next, this.maxBytes);
+    this.bytes = next;
+  }
+}
+
+function assertKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || FORBIDDEN_KEYS.has(key)) {
+    throw new TypeError(`Session key ${JSON.stringify(String(key))} is not allowed`);
+  }
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { generateSessionId } from '../id/session-id';
+import { sessionKey } from '../id/session-key';
+import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
+import type { SessionMeta, StoredSession } from '../stores/session-store';
+import { ActiveSession, SessionServices } from './active-session';
+import { nextExpiry } from './expiry';
+import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
+import { SessionRepository } from './session-repository';
+import { SessionUsers } from './session-users';
+
+/** An id a client presented that is well-formed (and correctly signed); not yet known to exist. */
+export interface PresentedId {
+  id: string;
+  key: string;
+}
+
+/**
+ * Makes session objects: the one place a client's session is opened (loaded when its id names a
+ * live session, else fresh with a new id), whoever asks: a request, a manager call, a transport.
+ */
+@Injectable()
+export class SessionFactory {
+  private readonly services: SessionServices;
+
+  constructor(
+    @Inject(SESSION_SETTINGS) settings: SessionSettings,
+    private readonly repository: SessionRepository,
+    users: SessionUsers,
+  ) {
+    this.services = { settings, repository, users };
+  }
+
+  /** The session `presented` names if it is alive, else a fresh one (never adopting the id). */
+  async open(
+    presented: PresentedId | undefined,
+    writer?: SessionIdWriter,
+    origin?: () => SessionOrigin,
+  ): Promise<ActiveSession> {
+    if (presented) {
+      const stored = await this.repository.loadLive(presented.key);
+      if (stored) return this.loaded(presented, stored, writer, origin);
+    }
+    return this.fresh(writer, origin);
+  }
+
+  /** A session object over a stored session. */
+  loaded(presented: PresentedId, stored: StoredSession, writer?: SessionIdWriter, origin?: () => SessionOrigin): ActiveSession {
+    return new ActiveSession(this.services, presented.id, presented.key, stored.meta, stored.data, true, writer, origin);
+  }
+
+  /** A new session with a fresh id; stored at its first save with changes. */
+  fresh(writer?: SessionIdWriter, origin: () => SessionOrigin = () => ({}), extra: Partial<SessionMeta> = {}): ActiveSession {
+    const id = generateSessionId();
+    const now = Date.now();
+    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin(), ...extra };
+    meta.expiresAt = nextExpiry(meta, now, this.services.settings).expiresAt;
+    return new ActiveSession(this.services, id, sessionKey(id), meta, new Map(), false, writer, origin);
+  }
+}

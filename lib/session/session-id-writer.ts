@@ -1,0 +1,16 @@
+/**
+ * Where a session opened for a client sends its id (a cookie, a header) and its end (an expired
+ * cookie). HTTP requests, and later other transports, each give their own.
+ */
+export interface SessionIdWriter {
+  /** Sends `id`, valid until `deadline` (epoch ms). */
+  issue(id: string, deadline: number): void;
+  /** Tells the client to forget its id (after a destroy or logout). */
+  revoke(): void;
+}
+
+/** Request facts recorded when a session is created or logs in. */
+export interface SessionOrigin {
+  userAgent?: string;
+  ip?: string;
+}

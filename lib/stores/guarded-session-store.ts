@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
+import {
+  CountingStore,
+  SessionChanges,
+  SessionExpiry,
+  SessionMeta,
+  SessionStore,
+  SharedCacheStore,
+  StoredSession,
+  StoredSessionEntry,
+  UserIndexStore,
+  isCountingStore,
+  isSharedCacheStore,
+  isUserIndexStore,
+} from './session-store';
+
+/**
+ * The configured store, wrapped once: every call runs within `storeTimeout`, and a failure or a
+ * timeout becomes a 503 `SessionStoreUnavailableError`. An outage is logged when it starts and
+ * when it ends (with the number of calls that failed meanwhile), not once per call. A missing
+ * optional capability is a TypeError naming the feature. Internal: the rest of the module uses
+ * this; `SessionStore` stays the user's store.
+ */
+export class GuardedSessionStore {
+  private readonly logger = new Logger('SessionStore');
+  /** Calls that failed since the outage began; 0 while the store answers. */
+  private failures = 0;
+
+  constructor(
+    readonly store: SessionStore,
+    /** Ms a call may take: `storeTimeout`. */
+    private readonly timeout: number,
+  ) {}
+
+  load(key: string): Promise<StoredSession | null> {
+    return this.call('load', () => this.store.load(key));
+  }
+
+  apply(key: string, changes: SessionChanges, expiry: SessionExpiry, create?: SessionMeta): Promise<boolean> {
+    return this.call('apply', () => this.store.apply(key, changes, expiry, create));
+  }
+
+  touch(key: string, expiry: SessionExpiry): Promise<boolean> {
+    return this.call('touch', () => this.store.touch(key, expiry));
+  }
+
+  destroy(key: string): Promise<boolean> {
+    return this.call('destroy', () => this.store.destroy(key));
+  }
+
+  count(): Promise<number> {
+    const store = this.capability(isCountingStore, 'count()', 'count sessions');
+    return this.call('count', () => store.count());
+  }
+
+  listByUser(userId: string): Promise<StoredSessionEntry[]> {
+    const store = this.capability(isUserIndexStore, 'listByUser', 'keep a user index');
+    return this.call('listByUser', () => store.listByUser(userId));
+  }
+
+  /** Whether the store keeps a user index (logins past `maxSessionsPerUser` need one). */
+  get hasUserIndex(): boolean {
+    return isUserIndexStore(this.store);
+  }
+
+  getCached(name: string): Promise<string | null> {
+    const store = this.cache();
+    return this.call('cache', () => store.getCached(name));
+  }
+
+  setCached(name: string, value: string, ttl: number): Promise<void> {
+    const store = this.cache();
+    return this.call('cache', () => store.setCached(name, value, ttl));
+  }
+
+  deleteCached(name: string): Promise<void> {
+    const store = this.cache();
+    return this.call('cache', () => store.deleteCached(name));
+  }
+
+  private cache(): SharedCacheStore {
+    return this.capability(isSharedCacheStore, 'session.user() and evictUser', 'cache user profiles');
+  }
+
+  private capability<C>(guard: (store: SessionStore) => store is SessionStore & C, feature: string, what: string): C {
+    if (!guard(this.store)) throw new TypeError(`${feature} needs a store that can ${what}; ${this.store.constructor.name} cannot`);
+    return this.store;
+  }
+
+  /**
+   * Runs one store call under the one timeout it has. The timer is armed only for a call still
+   * pending after a microtask, so an in-process store (which answers at once) pays for none.
+   */
+  private call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const fail = (cause: unknown) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        this.recordFailure(operation, cause);
+        reject(new SessionStoreUnavailableError(operation, cause));
+      };
+      let pending: Promise<T>;
+      try {
+        pending = run();
+      } catch (error) {
+        return fail(error);
+      }
+      pending.then((value) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        if (this.failures > 0) this.recordRecovery();
+        resolve(value);
+      }, fail);
+      queueMicrotask(() => {
+        if (!settled) timer = setTimeout(() => fail(new Error(`no answer within ${this.timeout} ms (storeTimeout)`)), this.timeout);
+      });
+    });
+  }
+
+  private recordFailure(operation: string, cause: unknown): void {
+    if (this.failures++ > 0) return;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    this.logger.error(`Session store unavailable: ${operation} failed: ${reason}; session routes answer 503 until it is back`);
+  }
+
+  private recordRecovery(): void {
+    this.logger.log(`Session store is back; ${this.failures} call(s) failed during the outage`);
+    this.failures = 0;
+  }
+}
