@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
 
 /** The session cookie's attributes, as `SessionModule.forRoot({ cookie })` takes them. */
@@ -47,6 +48,12 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Ses
   }
   if (cookie.sameSite === 'none' && cookie.secure === false) {
     fail("cookie.sameSite 'none' requires cookie.secure true or 'auto' (browsers drop it otherwise)");
+  }
+  if (cookie.sameSite === 'none' && cookie.secure === 'auto') {
+    new Logger('SessionModule').warn(
+      "cookie.sameSite 'none' with secure 'auto': requests over plain HTTP get SameSite=Lax, since browsers drop " +
+        'SameSite=None without Secure; set secure: true (and serve HTTPS, or trust your proxy) for cross-site use',
+    );
   }
   if (typeof cookie.httpOnly !== 'boolean') fail(`cookie.httpOnly must be a boolean, got '${String(cookie.httpOnly)}'`);
   if (typeof cookie.path !== 'string' || !cookie.path.startsWith('/') || /[;\s]/.test(cookie.path)) {

@@ -19,6 +19,8 @@ export function serializeSessionCookie(
   }
   if (cookie.httpOnly) parts.push('HttpOnly');
   if (secure) parts.push('Secure');
-  parts.push(`SameSite=${cookie.sameSite[0].toUpperCase()}${cookie.sameSite.slice(1)}`);
+  // Browsers drop `SameSite=None` without Secure: over plain HTTP ('auto') it goes out as Lax.
+  const sameSite = cookie.sameSite === 'none' && !secure ? 'lax' : cookie.sameSite;
+  parts.push(`SameSite=${sameSite[0].toUpperCase()}${sameSite.slice(1)}`);
   return parts.join('; ');
 }

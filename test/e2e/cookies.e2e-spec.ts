@@ -75,6 +75,19 @@ describe.each(ADAPTERS)('Secure behind HTTPS (%s)', (adapter) => {
     }
   });
 
+  it("never sends SameSite=None without Secure: 'none' with secure 'auto' is Lax over plain HTTP", async () => {
+    const app = await createSessionTestApp(adapter, { cookie: { sameSite: 'none' } }, [], { trustProxy: true });
+    try {
+      const plain = sessionCookie(await request(app.getHttpServer()).post('/set/a').expect(201))!;
+      expect(plain).toContain('SameSite=Lax');
+      expect(plain).not.toContain('Secure');
+      const https = await request(app.getHttpServer()).post('/set/a').set('X-Forwarded-Proto', 'https').expect(201);
+      expect(sessionCookie(https)).toMatch(/; Secure; SameSite=None$/);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('honours explicit cookie options', async () => {
     const app = await createSessionTestApp(adapter, {
       cookie: { name: 'app.sid', sameSite: 'strict', secure: true, path: '/api', domain: 'example.test' },
