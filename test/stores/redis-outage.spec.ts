@@ -63,7 +63,10 @@ describe.each([
       timed(() => (i % 2 ? store.load(k) : store.apply(k, one, expiry()))),
     );
     await server.kill();
-    const during = await Promise.all([...inFlight, ...Array.from({ length: 20 }, () => timed(() => store.load(k)))]);
+    const during = await Promise.all([
+      ...inFlight,
+      ...Array.from({ length: 20 }, () => timed(() => store.load(k))),
+    ]);
     for (const call of during) expect(call.ms).toBeLessThan(TIMEOUT + 150);
     const failed = during.filter((c) => !c.ok);
     expect(failed.length).toBeGreaterThanOrEqual(20);

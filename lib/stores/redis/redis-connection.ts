@@ -66,19 +66,21 @@ export class CommandRunner {
         expired = true;
         reject(failure(operation, new Error(`no reply within ${this.timeout} ms (commandTimeout)`)));
       }, this.timeout);
-      this.ready().then<T | typeof SKIPPED>(
-        // A call that gave up while waiting for the connection must not be sent late.
-        () => (expired ? SKIPPED : send(this.client)),
-      ).then(
-        (value) => {
-          clearTimeout(timer);
-          if (value !== SKIPPED) resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(failure(operation, err));
-        },
-      );
+      this.ready()
+        .then<T | typeof SKIPPED>(
+          // A call that gave up while waiting for the connection must not be sent late.
+          () => (expired ? SKIPPED : send(this.client)),
+        )
+        .then(
+          (value) => {
+            clearTimeout(timer);
+            if (value !== SKIPPED) resolve(value);
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            reject(failure(operation, err));
+          },
+        );
     });
   }
 

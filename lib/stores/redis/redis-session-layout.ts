@@ -35,7 +35,15 @@ export function sessionPattern(prefix: string): string {
 }
 
 /** The metadata fields, in the order `HMGET` asks for them. */
-export const META_FIELDS = ['createdAt', 'expiresAt', 'lastSeenAt', 'ttl', 'userId', 'userAgent', 'ip'] as const;
+export const META_FIELDS = [
+  'createdAt',
+  'expiresAt',
+  'lastSeenAt',
+  'ttl',
+  'userId',
+  'userAgent',
+  'ip',
+] as const;
 
 /** `create` metadata as field/value pairs for the apply script (expiry fields are sent apart). */
 export function createMetaPairs(meta: SessionMeta): string[] {
@@ -57,7 +65,8 @@ export function parseMeta(raw: Partial<Record<(typeof META_FIELDS)[number], stri
   const number = (name: 'createdAt' | 'expiresAt' | 'lastSeenAt' | 'ttl'): number => {
     const text = raw[name];
     const value = text == null || text === '' ? NaN : Number(text);
-    if (!Number.isFinite(value)) throw new CorruptSessionError(`metadata field ${name} is ${JSON.stringify(text)}`);
+    if (!Number.isFinite(value))
+      throw new CorruptSessionError(`metadata field ${name} is ${JSON.stringify(text)}`);
     return value;
   };
   const meta: SessionMeta = {

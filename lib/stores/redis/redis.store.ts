@@ -97,7 +97,12 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
     const commandTimeout = options.commandTimeout ?? REDIS_STORE_DEFAULTS.commandTimeout;
     // Auto-pipelining sends the commands of one event-loop tick in one write: under concurrent
     // requests that saves a syscall per command (node-redis does the same by default).
-    const failFast = { enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout, maxRetriesPerRequest: 1 };
+    const failFast = {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      commandTimeout,
+      maxRetriesPerRequest: 1,
+    };
     let client: Redis | Cluster;
     if (typeof connection === 'string') {
       client = new ioredis.Redis(connection, failFast);
