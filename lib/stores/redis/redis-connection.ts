@@ -1,8 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { APPLY_SESSION_SCRIPT } from './scripts/apply-session.script';
-import { DESTROY_SESSION_SCRIPT } from './scripts/destroy-session.script';
-import { INDEX_USER_SESSION_SCRIPT } from './scripts/index-user-session.script';
-import { TOUCH_SESSION_SCRIPT } from './scripts/touch-session.script';
+import { SESSION_SCRIPTS, SessionScriptName, sessionScripts } from './redis-scripts';
 
 type Arg = string | number;
 
@@ -29,14 +26,15 @@ export interface SessionCommands {
 }
 
 /**
- * Registers the store's Lua scripts on the client. `defineCommand` sends EVALSHA and falls back to
- * EVAL on NOSCRIPT, so a `SCRIPT FLUSH` or a failover to a fresh server costs one extra command.
+ * Registers the store's Lua scripts (see `redis-scripts.ts`) on the client. `defineCommand` sends
+ * EVALSHA and falls back to EVAL on NOSCRIPT, so a `SCRIPT FLUSH` or a failover to a fresh server
+ * costs one extra command.
  */
 export function defineSessionCommands(client: Redis | Cluster): SessionCommands {
-  client.defineCommand('nestSessionsApply', { numberOfKeys: 1, lua: APPLY_SESSION_SCRIPT });
-  client.defineCommand('nestSessionsTouch', { numberOfKeys: 1, lua: TOUCH_SESSION_SCRIPT });
-  client.defineCommand('nestSessionsDestroy', { numberOfKeys: 1, lua: DESTROY_SESSION_SCRIPT });
-  client.defineCommand('nestSessionsIndexUser', { numberOfKeys: 2, lua: INDEX_USER_SESSION_SCRIPT });
+  const lua = sessionScripts();
+  for (const name of Object.keys(SESSION_SCRIPTS) as SessionScriptName[]) {
+    client.defineCommand(name, { numberOfKeys: SESSION_SCRIPTS[name].numberOfKeys, lua: lua[name] });
+  }
   return client as unknown as SessionCommands;
 }
 

@@ -15,6 +15,11 @@ import type { SessionMeta, StoredSession } from '../session-store';
 export const DATA_FIELD = 'd:';
 /** Prefix of a metadata field in a session hash. */
 export const META_FIELD = 'm:';
+/**
+ * The field a session hash holds from its creation on: the scripts write only into a hash that
+ * has it (anything else under a session key is foreign).
+ */
+export const MARKER_FIELD = `${META_FIELD}createdAt`;
 
 /** The Redis key of a session's hash. */
 export const sessionKey = (prefix: string, key: string): string => `${prefix}{${key}}`;
