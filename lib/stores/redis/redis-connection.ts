@@ -1,5 +1,12 @@
 import type { Cluster, Redis } from 'ioredis';
-import { SESSION_SCRIPTS, SessionScriptName, sessionScripts } from './redis-scripts';
+import {
+  ApplyReply,
+  DestroyReply,
+  SESSION_SCRIPTS,
+  SessionScriptName,
+  TouchReply,
+  sessionScripts,
+} from './redis-scripts';
 
 type Arg = string | number;
 
@@ -19,9 +26,9 @@ export interface SessionCommands {
   nodes?(role: 'master'): SessionCommands[];
   connect(): Promise<void>;
   once(event: 'ready', listener: () => void): unknown;
-  nestSessionsApply(key: string, ...args: Arg[]): Promise<number>;
-  nestSessionsTouch(key: string, ...args: Arg[]): Promise<number>;
-  nestSessionsDestroy(key: string): Promise<[number, (string | null)?]>;
+  nestSessionsApply(key: string, ...args: Arg[]): Promise<ApplyReply>;
+  nestSessionsTouch(key: string, ...args: Arg[]): Promise<TouchReply>;
+  nestSessionsDestroy(key: string): Promise<[DestroyReply, (string | null)?]>;
   nestSessionsIndexUser(index: string, prune: string, ...args: Arg[]): Promise<number>;
 }
 

@@ -26,6 +26,18 @@ export const SESSION_SCRIPTS = {
 
 export type SessionScriptName = keyof typeof SESSION_SCRIPTS;
 
+/** What `apply-session.lua` replies. */
+export const ApplyReply = { Foreign: -1, Absent: 0, Applied: 1, Created: 2 } as const;
+export type ApplyReply = (typeof ApplyReply)[keyof typeof ApplyReply];
+
+/** What `touch-session.lua` replies. */
+export const TouchReply = { Foreign: -1, Absent: 0, Touched: 1 } as const;
+export type TouchReply = (typeof TouchReply)[keyof typeof TouchReply];
+
+/** What `destroy-session.lua` replies first (after `Destroyed`, the session's userId or null). */
+export const DestroyReply = { Foreign: -1, Absent: 0, Destroyed: 1 } as const;
+export type DestroyReply = (typeof DestroyReply)[keyof typeof DestroyReply];
+
 /** The field names the `layout` include defines; `loadLuaScript` takes others only in tests. */
 export interface LuaLayout {
   dataField: string;

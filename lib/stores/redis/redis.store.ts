@@ -18,6 +18,7 @@ import {
   sessionKey,
   sessionPattern,
 } from './redis-session-layout';
+import { ApplyReply, DestroyReply, TouchReply } from './redis-scripts';
 import { RedisUserIndex } from './redis-user-index';
 
 export interface RedisStoreOptions {
@@ -162,26 +163,26 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
     args.push(...createPairs);
 
     const hash = sessionKey(this.prefix, key);
-    const result = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
-    if (result === -1) this.reportCorrupt(key, 'the key does not hold a session');
-    if (result === 2 && create?.userId !== undefined) {
+    const reply = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
+    if (reply === ApplyReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
+    if (reply === ApplyReply.Created && create?.userId !== undefined) {
       await this.users.add(create.userId, key, create.createdAt, () => this.destroy(key));
     }
-    return result === 1 || result === 2;
+    return reply === ApplyReply.Applied || reply === ApplyReply.Created;
   }
 
   async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
-    const result = await this.runner.run('touch', (c) => c.nestSessionsTouch(hash, ...expiryArgs(expiry)));
-    if (result === -1) this.reportCorrupt(key, 'the key does not hold a session');
-    return result === 1;
+    const reply = await this.runner.run('touch', (c) => c.nestSessionsTouch(hash, ...expiryArgs(expiry)));
+    if (reply === TouchReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
+    return reply === TouchReply.Touched;
   }
 
   async destroy(key: string): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
-    const [state, userId] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
-    if (state === -1) this.reportCorrupt(key, 'the key did not hold a session; deleted it');
-    if (state !== 1) return false;
+    const [reply, userId] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
+    if (reply === DestroyReply.Foreign) this.reportCorrupt(key, 'the key did not hold a session; deleted it');
+    if (reply !== DestroyReply.Destroyed) return false;
     if (userId != null) await this.users.remove(String(userId), key);
     return true;
   }
