@@ -296,6 +296,16 @@ describe('RedisStore', () => {
     expect(await s.listByUser(userId)).toEqual([]);
   });
 
+  it('sends every call made before the first connection once the client is ready', async () => {
+    const s = new RedisStore({ client: connect({ lazyConnect: true }), prefix: 'first:' });
+    const keys = Array.from({ length: 20 }, storeKey);
+    const applied = await Promise.all(
+      keys.map((k) => s.apply(k, sets({ a: 1 }), expiry(60_000), meta(60_000))),
+    );
+    expect(applied).toEqual(keys.map(() => true));
+    expect(await admin.exists(...keys.map((k) => `first:{${k}}`))).toBe(keys.length);
+  });
+
   it('rejects bad options', () => {
     expect(() => new RedisStore({ client: {} as Redis })).toThrow(TypeError);
     expect(() => new RedisStore({ client: admin, commandTimeout: 0 })).toThrow(

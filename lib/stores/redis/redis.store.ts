@@ -34,8 +34,11 @@ export interface RedisStoreOptions {
    */
   prefix?: string;
   /**
-   * Ms after which a store call that got no reply fails (the request answers 503). While the
-   * client is reconnecting, calls fail at once.
+   * Ms a call waits for the client's first connection (a client still connecting at start-up, or
+   * a `lazyConnect` one) before it fails without being sent. This is the only timer the store
+   * sets: a command once sent is bounded by the module's `storeTimeout` alone (past it the request
+   * answers 503), and while the client is reconnecting or closed calls fail at once. Keep it at
+   * most `storeTimeout`, so that no call is sent after its request was answered.
    * @default 1000
    */
   commandTimeout?: number;
@@ -87,23 +90,19 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
   }
 
   /**
-   * A store with its own connection, closed on application shutdown. The client fails fast
-   * (no offline queue, `commandTimeout` on every command). ioredis is loaded here only, so apps
-   * without Redis never need it.
+   * A store with its own connection, closed on application shutdown. The client fails fast: no
+   * offline queue, and a command cut off by a dropped connection fails unless the first reconnect
+   * succeeds. It has no per-command timeout: the module's `storeTimeout` bounds every call (an
+   * ioredis `commandTimeout` given in `RedisOptions` still applies). ioredis is loaded here only,
+   * so apps without Redis never need it.
    * @example RedisStore.connect('redis://localhost:6379', { prefix: 'myapp:sess:' })
    */
   static connect(connection: RedisConnection, options: RedisStoreConnectOptions = {}): RedisStore {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ioredis = require('ioredis') as typeof import('ioredis');
-    const commandTimeout = options.commandTimeout ?? REDIS_STORE_DEFAULTS.commandTimeout;
     // Auto-pipelining sends the commands of one event-loop tick in one write: under concurrent
     // requests that saves a syscall per command (node-redis does the same by default).
-    const failFast = {
-      enableOfflineQueue: false,
-      enableAutoPipelining: true,
-      commandTimeout,
-      maxRetriesPerRequest: 1,
-    };
+    const failFast = { enableOfflineQueue: false, enableAutoPipelining: true, maxRetriesPerRequest: 1 };
     let client: Redis | Cluster;
     if (typeof connection === 'string') {
       client = new ioredis.Redis(connection, failFast);
@@ -113,7 +112,7 @@ export class RedisStore extends SessionStore implements OnApplicationShutdown {
         enableOfflineQueue: false,
         enableAutoPipelining: true,
         ...clusterOptions,
-        redisOptions: { commandTimeout, maxRetriesPerRequest: 1, ...redisOptions },
+        redisOptions: { maxRetriesPerRequest: 1, ...redisOptions },
       });
     } else {
       client = new ioredis.Redis({ ...failFast, ...connection });
