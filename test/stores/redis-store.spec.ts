@@ -52,7 +52,12 @@ describe('RedisStore', () => {
 
   it('keeps each session in one hash named by the store key, with prefixed fields', async () => {
     const key = storeKey();
-    await store.apply(key, sets({ cart: ['apple'], 'm:createdAt': 'data, not metadata' }), expiry(60_000), meta(60_000, { userId: 'u1' }));
+    await store.apply(
+      key,
+      sets({ cart: ['apple'], 'm:createdAt': 'data, not metadata' }),
+      expiry(60_000),
+      meta(60_000, { userId: 'u1' }),
+    );
     const keys = await admin.keys(`spec:{${key}}*`);
     expect(keys).toEqual([`spec:{${key}}`]);
     const hash = await admin.hgetall(`spec:{${key}}`);
@@ -100,7 +105,10 @@ describe('RedisStore', () => {
     const step = changes({ increment: new Map(deltas) });
     await store.apply(key, step, expiry(60_000));
     await store.apply(key, step, expiry(60_000));
-    const expected = applySessionChanges(applySessionChanges(applySessionChanges(new Map(), initial), step), step);
+    const expected = applySessionChanges(
+      applySessionChanges(applySessionChanges(new Map(), initial), step),
+      step,
+    );
     const loaded = (await store.load(key))!.data;
     for (const [name] of deltas) {
       expect([name, JSON.parse(loaded.get(name)!)]).toEqual([name, JSON.parse(expected.get(name)!)]);
@@ -131,7 +139,17 @@ describe('RedisStore', () => {
 
     const foreignField = storeKey();
     const now = Date.now();
-    await admin.hset(`spec:{${foreignField}}`, 'm:createdAt', now, 'm:expiresAt', now + 60_000, 'm:lastSeenAt', now, 'x', '1');
+    await admin.hset(
+      `spec:{${foreignField}}`,
+      'm:createdAt',
+      now,
+      'm:expiresAt',
+      now + 60_000,
+      'm:lastSeenAt',
+      now,
+      'x',
+      '1',
+    );
     expect(await store.load(foreignField)).toBeNull();
 
     // A new session may take over a key holding garbage.
@@ -189,10 +207,9 @@ describe('RedisStore', () => {
     // A session bound to a user also writes (and later leaves) the user's index.
     const bound = storeKey();
     const userId = randomUUID();
-    expect(await measure(() => counted.apply(bound, sets({}), expiry(60_000), meta(60_000, { userId })))).toEqual([
-      'evalsha',
-      'evalsha',
-    ]);
+    expect(
+      await measure(() => counted.apply(bound, sets({}), expiry(60_000), meta(60_000, { userId }))),
+    ).toEqual(['evalsha', 'evalsha']);
     expect(await measure(() => counted.destroy(bound))).toEqual(['evalsha', 'zrem']);
     monitor.disconnect();
   });
@@ -228,7 +245,7 @@ describe('RedisStore', () => {
     const userId = `many-${randomUUID()}`;
     const keys = Array.from({ length: 40 }, storeKey);
     for (const k of keys) await store.apply(k, sets({}), expiry(60_000), meta(60_000, { userId }));
-    const prune = (await admin.keys('spec:user:*:prune'));
+    const prune = await admin.keys('spec:user:*:prune');
     const hints = await Promise.all(prune.map((k) => admin.get(k)));
     expect(hints).toContain('64'); // pruned once at 32 live sessions, next at 64
     expect((await store.listByUser(userId)).map((e) => e.key).sort()).toEqual([...keys].sort());
@@ -279,9 +296,21 @@ describe('RedisStore', () => {
     expect(await s.listByUser(userId)).toEqual([]);
   });
 
+  it('sends every call made before the first connection once the client is ready', async () => {
+    const s = new RedisStore({ client: connect({ lazyConnect: true }), prefix: 'first:' });
+    const keys = Array.from({ length: 20 }, storeKey);
+    const applied = await Promise.all(
+      keys.map((k) => s.apply(k, sets({ a: 1 }), expiry(60_000), meta(60_000))),
+    );
+    expect(applied).toEqual(keys.map(() => true));
+    expect(await admin.exists(...keys.map((k) => `first:{${k}}`))).toBe(keys.length);
+  });
+
   it('rejects bad options', () => {
     expect(() => new RedisStore({ client: {} as Redis })).toThrow(TypeError);
-    expect(() => new RedisStore({ client: admin, commandTimeout: 0 })).toThrow(/commandTimeout must be > 0 ms, got 0/);
+    expect(() => new RedisStore({ client: admin, commandTimeout: 0 })).toThrow(
+      /commandTimeout must be > 0 ms, got 0/,
+    );
   });
 });
 
@@ -298,7 +327,9 @@ describe('ioredis as an optional peer', () => {
         .map((line) => `${file}: ${line.trim()}`),
     );
     expect(valueImports).toEqual([
-      expect.stringMatching(/redis\.store\.ts: const ioredis = require\('ioredis'\) as typeof import\('ioredis'\);$/),
+      expect.stringMatching(
+        /redis\.store\.ts: const ioredis = require\('ioredis'\) as typeof import\('ioredis'\);$/,
+      ),
     ]);
   });
 });

@@ -1,8 +1,12 @@
 import type { Cluster, Redis } from 'ioredis';
-import { APPLY_SESSION_SCRIPT } from './scripts/apply-session.script';
-import { DESTROY_SESSION_SCRIPT } from './scripts/destroy-session.script';
-import { INDEX_USER_SESSION_SCRIPT } from './scripts/index-user-session.script';
-import { TOUCH_SESSION_SCRIPT } from './scripts/touch-session.script';
+import {
+  ApplyReply,
+  DestroyReply,
+  SESSION_SCRIPTS,
+  SessionScriptName,
+  TouchReply,
+  sessionScripts,
+} from './redis-scripts';
 
 type Arg = string | number;
 
@@ -22,81 +26,96 @@ export interface SessionCommands {
   nodes?(role: 'master'): SessionCommands[];
   connect(): Promise<void>;
   once(event: 'ready', listener: () => void): unknown;
-  nestSessionsApply(key: string, ...args: Arg[]): Promise<number>;
-  nestSessionsTouch(key: string, ...args: Arg[]): Promise<number>;
-  nestSessionsDestroy(key: string): Promise<[number, (string | null)?]>;
+  nestSessionsApply(key: string, ...args: Arg[]): Promise<ApplyReply>;
+  nestSessionsTouch(key: string, ...args: Arg[]): Promise<TouchReply>;
+  nestSessionsDestroy(key: string): Promise<[DestroyReply, (string | null)?]>;
   nestSessionsIndexUser(index: string, prune: string, ...args: Arg[]): Promise<number>;
 }
 
 /**
- * Registers the store's Lua scripts on the client. `defineCommand` sends EVALSHA and falls back to
- * EVAL on NOSCRIPT, so a `SCRIPT FLUSH` or a failover to a fresh server costs one extra command.
+ * Registers the store's Lua scripts (see `redis-scripts.ts`) on the client. `defineCommand` sends
+ * EVALSHA and falls back to EVAL on NOSCRIPT, so a `SCRIPT FLUSH` or a failover to a fresh server
+ * costs one extra command.
  */
 export function defineSessionCommands(client: Redis | Cluster): SessionCommands {
-  client.defineCommand('nestSessionsApply', { numberOfKeys: 1, lua: APPLY_SESSION_SCRIPT });
-  client.defineCommand('nestSessionsTouch', { numberOfKeys: 1, lua: TOUCH_SESSION_SCRIPT });
-  client.defineCommand('nestSessionsDestroy', { numberOfKeys: 1, lua: DESTROY_SESSION_SCRIPT });
-  client.defineCommand('nestSessionsIndexUser', { numberOfKeys: 2, lua: INDEX_USER_SESSION_SCRIPT });
+  const lua = sessionScripts();
+  for (const name of Object.keys(SESSION_SCRIPTS) as SessionScriptName[]) {
+    client.defineCommand(name, { numberOfKeys: SESSION_SCRIPTS[name].numberOfKeys, lua: lua[name] });
+  }
   return client as unknown as SessionCommands;
 }
 
-const SKIPPED = Symbol('skipped');
-
-/** Statuses in which ioredis is (re)establishing a connection it was told to make. */
-const CONNECTING = new Set(['wait', 'connecting', 'connect']);
+/** Statuses of a client making its first connection: told to connect (or lazy), not yet ready. */
+const FIRST_CONNECTING = new Set(['wait', 'connecting', 'connect']);
 
 /**
- * Runs commands with a deadline: each rejects after `timeout` ms, and at once while the client is
- * reconnecting or closed, so a Redis outage fails requests fast instead of queueing them without
- * bound. A client still making its first connection (or a `lazyConnect` one) is waited for,
- * within the same deadline. Errors are plain Errors naming the operation, with the cause.
+ * Sends the store's commands, and decides only whether a command is sent: it puts no timer on a
+ * command once sent. Each store call is bounded by the module's `storeTimeout` alone (one
+ * deadline, answered 503), so nothing here races it.
+ * - Client ready: sent at once.
+ * - Reconnecting or closed (or any status but ready once the client has been ready): rejected at
+ *   once, so an outage fails requests fast instead of queueing them behind a connection that may
+ *   not come back.
+ * - First connection under way (`wait`, as with `lazyConnect`, then `connecting`/`connect`): the
+ *   call waits for it up to `firstConnectTimeout` ms. A call that gave up is never sent later
+ *   (its request may have been answered meanwhile).
+ * Errors are plain Errors naming the operation, with the cause.
  */
 export class CommandRunner {
-  private readyWaiter?: Promise<void>;
+  /** Whether the client has been ready since this runner was made (or was ready then). */
+  private connected: boolean;
+  /** Calls waiting for the first connection, woken by its 'ready'. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     private readonly client: SessionCommands,
-    private readonly timeout: number,
-  ) {}
-
-  run<T>(operation: string, send: (client: SessionCommands) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let expired = false;
-      const timer = setTimeout(() => {
-        expired = true;
-        reject(failure(operation, new Error(`no reply within ${this.timeout} ms (commandTimeout)`)));
-      }, this.timeout);
-      this.ready().then<T | typeof SKIPPED>(
-        // A call that gave up while waiting for the connection must not be sent late.
-        () => (expired ? SKIPPED : send(this.client)),
-      ).then(
-        (value) => {
-          clearTimeout(timer);
-          if (value !== SKIPPED) resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(failure(operation, err));
-        },
-      );
-    });
+    private readonly firstConnectTimeout: number,
+  ) {
+    this.connected = client.status === 'ready';
+    if (!this.connected) {
+      client.once('ready', () => {
+        this.connected = true;
+        const woken = [...this.waiting];
+        this.waiting.clear();
+        for (const wake of woken) wake();
+      });
+    }
   }
 
-  private ready(): Promise<void> {
+  run<T>(operation: string, send: (client: SessionCommands) => Promise<T>): Promise<T> {
     const { status } = this.client;
-    if (status === 'ready') return Promise.resolve();
-    if (!CONNECTING.has(status)) {
-      return Promise.reject(new Error(`the Redis connection is ${status}`));
+    if (status === 'ready') return this.send(operation, send);
+    if (this.connected || !FIRST_CONNECTING.has(status)) {
+      return Promise.reject(failure(operation, new Error(`the Redis connection is not ready (${status})`)));
     }
-    if (status === 'wait') this.client.connect().catch(() => undefined);
-    // One listener however many commands wait; callers give up on their own deadlines.
-    this.readyWaiter ??= new Promise<void>((resolve) => {
-      this.client.once('ready', () => {
-        this.readyWaiter = undefined;
+    return this.firstConnection(operation).then(() => this.send(operation, send));
+  }
+
+  private send<T>(operation: string, send: (client: SessionCommands) => Promise<T>): Promise<T> {
+    let reply: Promise<T>;
+    try {
+      reply = send(this.client);
+    } catch (err) {
+      return Promise.reject(failure(operation, err));
+    }
+    return reply.catch((err: unknown) => Promise.reject(failure(operation, err)));
+  }
+
+  /** Resolves when the client is first ready; rejects after `firstConnectTimeout` ms. */
+  private firstConnection(operation: string): Promise<void> {
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        this.waiting.delete(wake);
+        const waited = `not connected within ${this.firstConnectTimeout} ms (commandTimeout)`;
+        reject(failure(operation, new Error(waited)));
+      }, this.firstConnectTimeout);
+      this.waiting.add(wake);
     });
-    return this.readyWaiter;
   }
 }
 

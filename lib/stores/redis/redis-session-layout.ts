@@ -15,6 +15,11 @@ import type { SessionMeta, StoredSession } from '../session-store';
 export const DATA_FIELD = 'd:';
 /** Prefix of a metadata field in a session hash. */
 export const META_FIELD = 'm:';
+/**
+ * The field a session hash holds from its creation on: the scripts write only into a hash that
+ * has it (anything else under a session key is foreign).
+ */
+export const MARKER_FIELD = `${META_FIELD}createdAt`;
 
 /** The Redis key of a session's hash. */
 export const sessionKey = (prefix: string, key: string): string => `${prefix}{${key}}`;
@@ -35,7 +40,15 @@ export function sessionPattern(prefix: string): string {
 }
 
 /** The metadata fields, in the order `HMGET` asks for them. */
-export const META_FIELDS = ['createdAt', 'expiresAt', 'lastSeenAt', 'ttl', 'userId', 'userAgent', 'ip'] as const;
+export const META_FIELDS = [
+  'createdAt',
+  'expiresAt',
+  'lastSeenAt',
+  'ttl',
+  'userId',
+  'userAgent',
+  'ip',
+] as const;
 
 /** `create` metadata as field/value pairs for the apply script (expiry fields are sent apart). */
 export function createMetaPairs(meta: SessionMeta): string[] {
@@ -57,7 +70,8 @@ export function parseMeta(raw: Partial<Record<(typeof META_FIELDS)[number], stri
   const number = (name: 'createdAt' | 'expiresAt' | 'lastSeenAt' | 'ttl'): number => {
     const text = raw[name];
     const value = text == null || text === '' ? NaN : Number(text);
-    if (!Number.isFinite(value)) throw new CorruptSessionError(`metadata field ${name} is ${JSON.stringify(text)}`);
+    if (!Number.isFinite(value))
+      throw new CorruptSessionError(`metadata field ${name} is ${JSON.stringify(text)}`);
     return value;
   };
   const meta: SessionMeta = {

@@ -21,6 +21,7 @@ import {
   sessionKey,
   sessionPattern,
 } from './redis-session-layout';
+import { ApplyReply, DestroyReply, TouchReply } from './redis-scripts';
 import { RedisUserIndex } from './redis-user-index';
 
 export interface RedisStoreOptions {
@@ -36,8 +37,11 @@ export interface RedisStoreOptions {
    */
   prefix?: string;
   /**
-   * Ms after which a store call that got no reply fails (the request answers 503). While the
-   * client is reconnecting, calls fail at once.
+   * Ms a call waits for the client's first connection (a client still connecting at start-up, or
+   * a `lazyConnect` one) before it fails without being sent. This is the only timer the store
+   * sets: a command once sent is bounded by the module's `storeTimeout` alone (past it the request
+   * answers 503), and while the client is reconnecting or closed calls fail at once. Keep it at
+   * most `storeTimeout`, so that no call is sent after its request was answered.
    * @default 1000
    */
   commandTimeout?: number;
@@ -92,18 +96,19 @@ export class RedisStore
   }
 
   /**
-   * A store with its own connection, closed on application shutdown. The client fails fast
-   * (no offline queue, `commandTimeout` on every command). ioredis is loaded here only, so apps
-   * without Redis never need it.
+   * A store with its own connection, closed on application shutdown. The client fails fast: no
+   * offline queue, and a command cut off by a dropped connection fails unless the first reconnect
+   * succeeds. It has no per-command timeout: the module's `storeTimeout` bounds every call (an
+   * ioredis `commandTimeout` given in `RedisOptions` still applies). ioredis is loaded here only,
+   * so apps without Redis never need it.
    * @example RedisStore.connect('redis://localhost:6379', { prefix: 'myapp:sess:' })
    */
   static connect(connection: RedisConnection, options: RedisStoreConnectOptions = {}): RedisStore {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ioredis = require('ioredis') as typeof import('ioredis');
-    const commandTimeout = options.commandTimeout ?? REDIS_STORE_DEFAULTS.commandTimeout;
     // Auto-pipelining sends the commands of one event-loop tick in one write: under concurrent
     // requests that saves a syscall per command (node-redis does the same by default).
-    const failFast = { enableOfflineQueue: false, enableAutoPipelining: true, commandTimeout, maxRetriesPerRequest: 1 };
+    const failFast = { enableOfflineQueue: false, enableAutoPipelining: true, maxRetriesPerRequest: 1 };
     let client: Redis | Cluster;
     if (typeof connection === 'string') {
       client = new ioredis.Redis(connection, failFast);
@@ -113,7 +118,7 @@ export class RedisStore
         enableOfflineQueue: false,
         enableAutoPipelining: true,
         ...clusterOptions,
-        redisOptions: { commandTimeout, maxRetriesPerRequest: 1, ...redisOptions },
+        redisOptions: { maxRetriesPerRequest: 1, ...redisOptions },
       });
     } else {
       client = new ioredis.Redis({ ...failFast, ...connection });
@@ -163,26 +168,26 @@ export class RedisStore
     args.push(...createPairs);
 
     const hash = sessionKey(this.prefix, key);
-    const result = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
-    if (result === -1) this.reportCorrupt(key, 'the key does not hold a session');
-    if (result === 2 && create?.userId !== undefined) {
+    const reply = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
+    if (reply === ApplyReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
+    if (reply === ApplyReply.Created && create?.userId !== undefined) {
       await this.users.add(create.userId, key, create.createdAt, () => this.destroy(key));
     }
-    return result === 1 || result === 2;
+    return reply === ApplyReply.Applied || reply === ApplyReply.Created;
   }
 
   async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
-    const result = await this.runner.run('touch', (c) => c.nestSessionsTouch(hash, ...expiryArgs(expiry)));
-    if (result === -1) this.reportCorrupt(key, 'the key does not hold a session');
-    return result === 1;
+    const reply = await this.runner.run('touch', (c) => c.nestSessionsTouch(hash, ...expiryArgs(expiry)));
+    if (reply === TouchReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
+    return reply === TouchReply.Touched;
   }
 
   async destroy(key: string): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
-    const [state, userId] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
-    if (state === -1) this.reportCorrupt(key, 'the key did not hold a session; deleted it');
-    if (state !== 1) return false;
+    const [reply, userId] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
+    if (reply === DestroyReply.Foreign) this.reportCorrupt(key, 'the key did not hold a session; deleted it');
+    if (reply !== DestroyReply.Destroyed) return false;
     if (userId != null) await this.users.remove(String(userId), key);
     return true;
   }
