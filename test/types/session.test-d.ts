@@ -1,0 +1,149 @@
+// Type tests for the public `Session<T>` API: checked by tsc (`npm test` runs `tsc -p tsconfig.json`,
+// which includes test/), and by Vitest's typecheck. Never run. Each `@ts-expect-error` line must
+// stay an error: tsc fails on one that no longer is.
+import { assertType, describe, expectTypeOf, it } from 'vitest';
+import type { NumericKeys, Session, SessionData, SessionManager } from '../../lib';
+
+/** An interface, not a type literal: it has no implicit index signature. */
+interface Profile {
+  city: string;
+}
+
+interface Data {
+  n: number;
+  name: string;
+  count?: number;
+  profile?: Profile;
+  tags: string[];
+}
+
+/** The README's example. */
+interface Cart {
+  userName?: string;
+  visits: number;
+  items: string[];
+}
+
+declare const typed: Session<Data>;
+declare const cart: Session<Cart>;
+declare const profile: Profile;
+declare const manager: SessionManager;
+
+describe('Session<T>: keys and values typed by T', () => {
+  it('get(key) returns T[K] | undefined', () => {
+    expectTypeOf(typed.get('n')).toEqualTypeOf<number | undefined>();
+    expectTypeOf(typed.get('name')).toEqualTypeOf<string | undefined>();
+    expectTypeOf(typed.get('count')).toEqualTypeOf<number | undefined>();
+    expectTypeOf(typed.get('profile')).toEqualTypeOf<Profile | undefined>();
+    expectTypeOf(cart.get('items')).toEqualTypeOf<string[] | undefined>();
+  });
+
+  it('set(key, value) checks the value against T[K]', () => {
+    typed.set('n', 1);
+    typed.set('name', 'Ada');
+    typed.set('count', 2);
+    typed.set('profile', profile);
+    typed.set('profile', { city: 'Paris' });
+    typed.set('tags', []);
+    cart.set('items', [...(cart.get('items') ?? []), 'apple']);
+    expectTypeOf(typed.set('n', 1)).toEqualTypeOf<void>();
+    // @ts-expect-error a string for a number key
+    typed.set('n', 'x');
+    // @ts-expect-error a number for a string key
+    typed.set('name', 1);
+    // @ts-expect-error an object missing a required property
+    typed.set('profile', {});
+    // @ts-expect-error an array of the wrong element type
+    typed.set('tags', [1]);
+  });
+
+  it('keys outside T are errors', () => {
+    // @ts-expect-error
+    typed.get('missing');
+    // @ts-expect-error
+    typed.set('missing', 1);
+    // @ts-expect-error
+    typed.has('missing');
+    // @ts-expect-error
+    typed.delete('missing');
+    // @ts-expect-error
+    typed.increment('missing');
+    expectTypeOf(typed.has('n')).toEqualTypeOf<boolean>();
+    expectTypeOf(typed.delete('profile')).toEqualTypeOf<void>();
+    expectTypeOf(typed.has).parameter(0).toEqualTypeOf<keyof Data>();
+  });
+
+  it('all() is a read-only partial copy', () => {
+    expectTypeOf(typed.all()).toEqualTypeOf<Readonly<Partial<Data>>>();
+    expectTypeOf(typed.all().n).toEqualTypeOf<number | undefined>();
+    const all = typed.all();
+    // @ts-expect-error read-only
+    all.n = 1;
+  });
+});
+
+describe('increment', () => {
+  it('accepts only the numeric keys of a typed session, optional ones included', () => {
+    expectTypeOf(typed.increment('n')).toEqualTypeOf<number>();
+    assertType<number>(typed.increment('n', 5));
+    assertType<number>(typed.increment('count'));
+    assertType<number>(cart.increment('visits'));
+    expectTypeOf<NumericKeys<Data>>().toEqualTypeOf<'n' | 'count'>();
+    // @ts-expect-error a string key
+    typed.increment('name');
+    // @ts-expect-error an object key
+    typed.increment('profile');
+    // @ts-expect-error an array key
+    cart.increment('items');
+    // @ts-expect-error an optional string key
+    cart.increment('userName');
+    // @ts-expect-error `by` is a number
+    typed.increment('n', '1');
+  });
+});
+
+describe('the session around the data', () => {
+  it('has read-only metadata', () => {
+    expectTypeOf(typed.id).toEqualTypeOf<string>();
+    expectTypeOf(typed.isNew).toEqualTypeOf<boolean>();
+    expectTypeOf(typed.createdAt).toEqualTypeOf<Date>();
+    expectTypeOf(typed.expiresAt).toEqualTypeOf<Date>();
+    expectTypeOf(typed.userId).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error read-only
+    typed.id = 'other';
+    // @ts-expect-error read-only
+    typed.userId = 'u1';
+  });
+
+  it('has async lifecycle methods', () => {
+    expectTypeOf(typed.save()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(typed.regenerate()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(typed.destroy()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(typed.login('u1')).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(typed.login('u1', { ttl: 60_000 })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(typed.logout()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(typed.user<{ name: string }>()).toEqualTypeOf<Promise<{ name: string } | undefined>>();
+    expectTypeOf(typed.user()).toEqualTypeOf<Promise<unknown>>();
+    // @ts-expect-error a user id is a string
+    typed.login(42);
+    // @ts-expect-error ttl is in ms, a number
+    typed.login('u1', { ttl: '1m' });
+  });
+});
+
+describe('SessionManager', () => {
+  it('forRequest<T>(), get<T>() and create<T>() return Session<T>', () => {
+    expectTypeOf(manager.forRequest<Cart>({})).toEqualTypeOf<Promise<Session<Cart>>>();
+    expectTypeOf(manager.get<Cart>('id')).toEqualTypeOf<Promise<Session<Cart> | null>>();
+    expectTypeOf(manager.create<Cart>({ visits: 0 })).toEqualTypeOf<Promise<Session<Cart>>>();
+    expectTypeOf(manager.create<Cart>()).toEqualTypeOf<Promise<Session<Cart>>>();
+    // @ts-expect-error create's data is checked against T
+    void manager.create<Cart>({ visits: 'zero' });
+  });
+
+  it('without a type argument they return a bare Session', () => {
+    expectTypeOf(manager.forRequest({})).toEqualTypeOf<Promise<Session>>();
+    expectTypeOf(manager.get('id')).toEqualTypeOf<Promise<Session | null>>();
+    expectTypeOf(manager.create()).toEqualTypeOf<Promise<Session<SessionData>>>();
+  });
+});
