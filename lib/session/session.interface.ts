@@ -1,11 +1,39 @@
 /** The default shape of session data when no type is given. */
 export type SessionData = Record<string, unknown>;
 
-/** The keys of `T` whose values are numbers: the ones `increment` accepts. */
-export type NumericKeys<T> = {
-  [K in keyof T]-?: NonNullable<T[K]> extends number ? K : never;
-}[keyof T] &
-  string;
+/**
+ * Whether `increment` may count in a value of type `V`: a number, optional or not, or an untyped
+ * (`unknown`) value, which is checked at run time. Not `number | null` (a stored null makes
+ * increment throw) nor a literal union such as `1 | 2` (a count would leave it).
+ */
+type Countable<V> = unknown extends V
+  ? true
+  : [Exclude<V, undefined>] extends [number]
+    ? [number] extends [Exclude<V, undefined>]
+      ? true
+      : false
+    : false;
+
+/** `K` when it names a property (not an index signature) whose value `V` is countable. */
+type CountableName<K, V> = string extends K
+  ? never
+  : number extends K
+    ? never
+    : Countable<V> extends true
+      ? K
+      : never;
+
+/** The named keys of `T` that `increment` accepts. */
+type CountableNamedKeys<T> = keyof { [K in keyof T as CountableName<K, T[K]>]: 0 };
+
+/**
+ * The keys `increment` accepts: those whose values are numbers (optional ones included), and any
+ * key at all when `T` has a countable string index signature, as the bare `Session`'s
+ * `Record<string, unknown>` does.
+ */
+export type NumericKeys<T> =
+  | (string extends keyof T ? (Countable<T[string & keyof T]> extends true ? string : never) : never)
+  | (CountableNamedKeys<T> & string);
 
 /**
  * A request's session, typed by its data `T`. Reads see this request's own changes; writes are
@@ -66,4 +94,3 @@ export interface SessionOrigin {
   userAgent?: string;
   ip?: string;
 }
-

@@ -25,6 +25,7 @@ interface Cart {
 }
 
 declare const typed: Session<Data>;
+declare const bare: Session;
 declare const cart: Session<Cart>;
 declare const profile: Profile;
 declare const manager: SessionManager;
@@ -99,6 +100,30 @@ describe('increment', () => {
     cart.increment('userName');
     // @ts-expect-error `by` is a number
     typed.increment('n', '1');
+  });
+
+  it('accepts any key of a bare Session, whose values are untyped', () => {
+    expectTypeOf(bare.increment('n')).toEqualTypeOf<number>();
+    assertType<number>(bare.increment('anything', -1));
+    expectTypeOf<NumericKeys<SessionData>>().toEqualTypeOf<string>();
+    expectTypeOf<NumericKeys<Record<string, number>>>().toEqualTypeOf<string>();
+    expectTypeOf<NumericKeys<Record<string, string>>>().toEqualTypeOf<never>();
+    // Beside an index signature that is not countable: only the number key.
+    expectTypeOf<
+      NumericKeys<{ [key: string]: string | number; n: number; s: string }>
+    >().toEqualTypeOf<'n'>();
+  });
+
+  it('counts a key whose value is a number or absent, or untyped', () => {
+    interface Edge {
+      explicit: number | undefined;
+      untyped: unknown;
+      // A stored null makes increment throw, and a count can leave a literal union or a mixed type.
+      nullable: number | null;
+      level: 1 | 2 | 3;
+      either: string | number;
+    }
+    expectTypeOf<NumericKeys<Edge>>().toEqualTypeOf<'explicit' | 'untyped'>();
   });
 });
 
