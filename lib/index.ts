@@ -9,6 +9,7 @@ import type { Session as SessionShape, SessionData } from './session/active-sess
 export const Session = SessionDecorator;
 export type Session<T extends object = SessionData> = SessionShape<T>;
 export type { SessionData, NumericKeys, LoginOptions } from './session/active-session';
+export type { SessionValue } from './session/session.interface';
 export type { SessionInfo } from './users/session-info.interface';
 export { SessionManager, CreateSessionOptions } from './manager/session.manager';
 export { SessionInterceptor } from './http/session.interceptor';

@@ -35,6 +35,34 @@ export type NumericKeys<T> =
   | (string extends keyof T ? (Countable<T[string & keyof T]> extends true ? string : never) : never)
   | (CountableNamedKeys<T> & string);
 
+/** A function or a class, which JSON drops. */
+type Callable = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
+/**
+ * A value JSON keeps, as far as types can tell: a string, number, boolean or null, or an object that
+ * is neither a function nor a built-in with a `Symbol.toStringTag` (Map, Set, Promise, typed arrays:
+ * JSON would write something else). Values inside it are checked when `set` runs.
+ */
+type JsonSerializable =
+  | string
+  | number
+  | boolean
+  | null
+  // Object literals: the type below would reject their properties as excess.
+  | { [key: string]: unknown }
+  // Interfaces and class instances, which have no index signature.
+  | (object & { [Symbol.hasInstance]?: never; [Symbol.toStringTag]?: never });
+
+/**
+ * What `set` accepts for a key typed `V`: `V` less `undefined` (delete the key instead), functions,
+ * BigInts and symbols, which JSON cannot carry; for an untyped key (`unknown`, as every key of a
+ * bare `Session` is), a JSON-serialisable value. Name it in generic helpers:
+ * `(session: Session<T>, key: K, value: SessionValue<T[K]>) => session.set(key, value)`.
+ */
+export type SessionValue<V> = unknown extends V
+  ? V & JsonSerializable // still assignable to V, so an implementation may take a plain T[K]
+  : Exclude<V, undefined | bigint | symbol | Callable>;
+
 /**
  * A request's session, typed by its data `T`. Reads see this request's own changes; writes are
  * recorded as per-key operations and applied to the stored session as a delta at save, so
@@ -50,8 +78,11 @@ export interface Session<T extends object = SessionData> {
   /** The user bound by `login`, if any. */
   readonly userId?: string;
   get<K extends keyof T & string>(key: K): T[K] | undefined;
-  /** Throws a TypeError for a value that is not JSON-serialisable and a 413 past `maxSessionBytes`. */
-  set<K extends keyof T & string>(key: K, value: T[K]): void;
+  /**
+   * Throws a TypeError for a value that is not JSON-serialisable (the type rejects what it can)
+   * and a 413 past `maxSessionBytes`.
+   */
+  set<K extends keyof T & string>(key: K, value: SessionValue<T[K]>): void;
   has(key: keyof T & string): boolean;
   delete(key: keyof T & string): void;
   clear(): void;

@@ -2,7 +2,7 @@
 // which includes test/), and by Vitest's typecheck. Never run. Each `@ts-expect-error` line must
 // stay an error: tsc fails on one that no longer is.
 import { assertType, describe, expectTypeOf, it } from 'vitest';
-import type { NumericKeys, Session, SessionData, SessionManager } from '../../lib';
+import type { NumericKeys, Session, SessionData, SessionManager, SessionValue } from '../../lib';
 
 /** An interface, not a type literal: it has no implicit index signature. */
 interface Profile {
@@ -24,8 +24,20 @@ interface Cart {
   items: string[];
 }
 
+/** Keys typed loosely, or with types JSON cannot carry. */
+interface Loose {
+  extra: unknown;
+  optional?: string;
+  callback: () => void;
+  big: bigint;
+  either: string | (() => string);
+}
+
 declare const typed: Session<Data>;
 declare const bare: Session;
+declare const loose: Session<Loose>;
+declare const untyped: unknown;
+declare const readonlyTags: readonly string[];
 declare const cart: Session<Cart>;
 declare const profile: Profile;
 declare const manager: SessionManager;
@@ -56,6 +68,71 @@ describe('Session<T>: keys and values typed by T', () => {
     typed.set('profile', {});
     // @ts-expect-error an array of the wrong element type
     typed.set('tags', [1]);
+    // @ts-expect-error undefined is no value (set throws): delete the key instead
+    typed.set('count', undefined);
+  });
+
+  it('set rejects what JSON cannot carry on a bare Session', () => {
+    bare.set('name', 'Ada');
+    bare.set('n', 1);
+    bare.set('flag', false);
+    bare.set('none', null);
+    bare.set('list', [1, 'a', null]);
+    bare.set('nested', { a: { b: [1] }, call: 'a property named like a function member' });
+    bare.set('profile', profile);
+    bare.set('tags', readonlyTags);
+    // @ts-expect-error a function
+    bare.set('f', () => 1);
+    // @ts-expect-error a class
+    bare.set('c', class {});
+    // @ts-expect-error a BigInt
+    bare.set('big', 10n);
+    // @ts-expect-error a symbol
+    bare.set('sym', Symbol('s'));
+    // @ts-expect-error undefined: delete the key instead
+    bare.set('u', undefined);
+    // @ts-expect-error a Map (set throws)
+    bare.set('map', new Map());
+    // @ts-expect-error a Set (set throws)
+    bare.set('set', new Set([1]));
+    // @ts-expect-error a Promise (JSON writes {}): await it first
+    bare.set('later', Promise.resolve(1));
+    // @ts-expect-error an unknown value: narrow it first
+    bare.set('x', untyped);
+  });
+
+  it('set checks untyped keys of a typed session the same way, and typed keys by their type', () => {
+    loose.set('extra', { a: 1 });
+    loose.set('extra', profile);
+    loose.set('either', 'x');
+    // @ts-expect-error a function for an untyped key
+    loose.set('extra', () => 1);
+    // @ts-expect-error a BigInt for an untyped key
+    loose.set('extra', 1n);
+    // @ts-expect-error undefined for an optional key
+    loose.set('optional', undefined);
+    // @ts-expect-error a key typed as a function takes nothing
+    loose.set('callback', () => undefined);
+    // @ts-expect-error nor does a BigInt key
+    loose.set('big', 1n);
+    // @ts-expect-error the function half of a union
+    loose.set('either', () => 'x');
+  });
+
+  it("SessionValue<T[K]> is set's value type, to name in generic helpers", () => {
+    function put<T extends object, K extends keyof T & string>(
+      session: Session<T>,
+      key: K,
+      value: SessionValue<T[K]>,
+    ) {
+      session.set(key, value);
+    }
+    put(typed, 'n', 1);
+    // @ts-expect-error a string for a number key
+    put(typed, 'n', 'x');
+    expectTypeOf<SessionValue<number | undefined>>().toEqualTypeOf<number>();
+    expectTypeOf<SessionValue<string | (() => string)>>().toEqualTypeOf<string>();
+    expectTypeOf<SessionValue<Profile>>().toEqualTypeOf<Profile>();
   });
 
   it('keys outside T are errors', () => {
