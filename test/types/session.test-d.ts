@@ -2,7 +2,13 @@
 // which includes test/), and by Vitest's typecheck. Never run. Each `@ts-expect-error` line must
 // stay an error: tsc fails on one that no longer is.
 import { assertType, describe, expectTypeOf, it } from 'vitest';
-import type { NumericKeys, Session, SessionData, SessionManager, SessionValue } from '../../lib';
+import {
+  Session,
+  type NumericKeys,
+  type SessionData,
+  type SessionManager,
+  type SessionValue,
+} from '../../lib';
 
 /** An interface, not a type literal: it has no implicit index signature. */
 interface Profile {
@@ -230,6 +236,18 @@ describe('the session around the data', () => {
     typed.login(42);
     // @ts-expect-error ttl is in ms, a number
     typed.login('u1', { ttl: '1m' });
+  });
+});
+
+describe('one name for the decorator and the type', () => {
+  it('Session() is a parameter decorator and Session<T> the type it injects', () => {
+    expectTypeOf(Session).toEqualTypeOf<() => ParameterDecorator>();
+    class Controller {
+      visit(@Session() session: Session<Cart>) {
+        return session.increment('visits');
+      }
+    }
+    expectTypeOf<Controller['visit']>().parameter(0).toEqualTypeOf<Session<Cart>>();
   });
 });
 
