@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Type tests (`*.test-d.ts`) are checked by tsc, not run: a failed `expectTypeOf` or an unused
+    // `@ts-expect-error` fails the run.
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'] },
   },
 });

@@ -9,6 +9,7 @@ export { SESSION_MODULE_OPTIONS } from './session.module-definition';
 export const Session = SessionDecorator;
 export type Session<T extends object = SessionData> = SessionShape<T>;
 export type { SessionData, NumericKeys, LoginOptions } from './session/session.interface';
+export type { SessionValue } from './session/session.interface';
 export type { SessionInfo } from './users/session-info.interface';
 export { SessionManager } from './manager/session.manager';
 export type { CreateSessionOptions } from './manager/session.manager';

@@ -1,11 +1,67 @@
 /** The default shape of session data when no type is given. */
 export type SessionData = Record<string, unknown>;
 
-/** The keys of `T` whose values are numbers: the ones `increment` accepts. */
-export type NumericKeys<T> = {
-  [K in keyof T]-?: NonNullable<T[K]> extends number ? K : never;
-}[keyof T] &
-  string;
+/**
+ * Whether `increment` may count in a value of type `V`: a number, optional or not, or an untyped
+ * (`unknown`) value, which is checked at run time. Not `number | null` (a stored null makes
+ * increment throw) nor a literal union such as `1 | 2` (a count would leave it).
+ */
+type Countable<V> = unknown extends V
+  ? true
+  : [Exclude<V, undefined>] extends [number]
+    ? [number] extends [Exclude<V, undefined>]
+      ? true
+      : false
+    : false;
+
+/** `K` when it names a property (not an index signature) whose value `V` is countable. */
+type CountableName<K, V> = string extends K
+  ? never
+  : number extends K
+    ? never
+    : Countable<V> extends true
+      ? K
+      : never;
+
+/** The named keys of `T` that `increment` accepts. */
+type CountableNamedKeys<T> = keyof { [K in keyof T as CountableName<K, T[K]>]: 0 };
+
+/**
+ * The keys `increment` accepts: those whose values are numbers (optional ones included), and any
+ * key at all when `T` has a countable string index signature, as the bare `Session`'s
+ * `Record<string, unknown>` does.
+ */
+export type NumericKeys<T> =
+  | (string extends keyof T ? (Countable<T[string & keyof T]> extends true ? string : never) : never)
+  | (CountableNamedKeys<T> & string);
+
+/** A function or a class, which JSON drops. */
+type Callable = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
+/**
+ * A value JSON keeps, as far as types can tell: a string, number, boolean or null, or an object that
+ * is neither a function nor a built-in with a `Symbol.toStringTag` (Map, Set, Promise, typed arrays:
+ * JSON would write something else). Values inside it are checked when `set` runs.
+ */
+type JsonSerializable =
+  | string
+  | number
+  | boolean
+  | null
+  // Object literals: the type below would reject their properties as excess.
+  | { [key: string]: unknown }
+  // Interfaces and class instances, which have no index signature.
+  | (object & { [Symbol.hasInstance]?: never; [Symbol.toStringTag]?: never });
+
+/**
+ * What `set` accepts for a key typed `V`: `V` less `undefined` (delete the key instead), functions,
+ * BigInts and symbols, which JSON cannot carry; for an untyped key (`unknown`, as every key of a
+ * bare `Session` is), a JSON-serialisable value. Name it in generic helpers:
+ * `(session: Session<T>, key: K, value: SessionValue<T[K]>) => session.set(key, value)`.
+ */
+export type SessionValue<V> = unknown extends V
+  ? V & JsonSerializable // still assignable to V, so an implementation may take a plain T[K]
+  : Exclude<V, undefined | bigint | symbol | Callable>;
 
 /**
  * A request's session, typed by its data `T`. Reads see this request's own changes; writes are
@@ -22,8 +78,11 @@ export interface Session<T extends object = SessionData> {
   /** The user bound by `login`, if any. */
   readonly userId?: string;
   get<K extends keyof T & string>(key: K): T[K] | undefined;
-  /** Throws a TypeError for a value that is not JSON-serialisable and a 413 past `maxSessionBytes`. */
-  set<K extends keyof T & string>(key: K, value: T[K]): void;
+  /**
+   * Throws a TypeError for a value that is not JSON-serialisable (the type rejects what it can)
+   * and a 413 past `maxSessionBytes`.
+   */
+  set<K extends keyof T & string>(key: K, value: SessionValue<T[K]>): void;
   has(key: keyof T & string): boolean;
   delete(key: keyof T & string): void;
   clear(): void;
