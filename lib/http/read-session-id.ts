@@ -30,7 +30,8 @@ export function readSessionId(
     const cacheKey = source === 'cookie' ? raw : `${source}:${raw}`;
     const known = verified.get(cacheKey);
     if (known) return { ...known, source };
-    const id = source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
+    const id =
+      source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
     if (id !== undefined && SESSION_ID_PATTERN.test(id)) {
       const key = sessionKey(id);
       verified.remember(cacheKey, id, key);
@@ -40,7 +41,11 @@ export function readSessionId(
   return { source: firstSource };
 }
 
-function rawValue(req: HttpRequestLike, settings: SessionSettings, source: SessionIdSource): string | undefined {
+function rawValue(
+  req: HttpRequestLike,
+  settings: SessionSettings,
+  source: SessionIdSource,
+): string | undefined {
   switch (source) {
     case 'cookie':
       return readCookie(requestHeader(req, 'cookie'), settings.cookie.name);
