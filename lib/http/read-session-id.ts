@@ -27,14 +27,13 @@ export function readSessionId(
     const raw = rawValue(req, settings, source);
     if (raw === undefined || raw === '') continue;
     firstSource ??= source;
-    const cacheKey = source === 'cookie' ? raw : `${source}:${raw}`;
-    const known = verified.get(cacheKey);
+    const known = verified.get(source, raw);
     if (known) return { ...known, source };
     const id =
       source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
     if (id !== undefined && SESSION_ID_PATTERN.test(id)) {
       const key = sessionKey(id);
-      verified.remember(cacheKey, id, key);
+      verified.remember(source, raw, id, key);
       return { id, key, source };
     }
   }
