@@ -70,7 +70,7 @@ describe('MemoryStore', () => {
     store.onApplicationShutdown();
   });
 
-  it('keeps no reference to a stopped process: its sweep timer is unref\'d', () => {
+  it("keeps no reference to a stopped process: its sweep timer is unref'd", () => {
     const store = new MemoryStore();
     expect((store as unknown as { sweeper: NodeJS.Timeout }).sweeper.hasRef()).toBe(false);
     store.onApplicationShutdown();

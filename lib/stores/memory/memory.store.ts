@@ -181,7 +181,7 @@ export class MemoryStore extends SessionStore implements OnApplicationShutdown {
     // Only user-bound sessions need their metadata parsed on the way out (the user index).
     const userId = this.users.size > 0 ? decodeMemorySession(text).meta.userId : undefined;
     this.remove(key, text, userId);
-    this.notifyExpired(key, userId === undefined ? undefined : { userId } as SessionMeta);
+    this.notifyExpired(key, userId === undefined ? undefined : ({ userId } as SessionMeta));
   }
 
   private remove(key: string, text: string, userId?: string): void {
