@@ -27,20 +27,23 @@ export function readSessionId(
     const raw = rawValue(req, settings, source);
     if (raw === undefined || raw === '') continue;
     firstSource ??= source;
-    const cacheKey = source === 'cookie' ? raw : `${source}:${raw}`;
-    const known = verified.get(cacheKey);
+    const known = verified.get(source, raw);
     if (known) return { ...known, source };
     const id = source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
     if (id !== undefined && isSessionId(id)) {
       const key = sessionKey(id);
-      verified.remember(cacheKey, id, key);
+      verified.remember(source, raw, id, key);
       return { id, key, source };
     }
   }
   return { source: firstSource };
 }
 
-function rawValue(req: HttpRequestLike, settings: SessionSettings, source: SessionIdSource): string | undefined {
+function rawValue(
+  req: HttpRequestLike,
+  settings: SessionSettings,
+  source: SessionIdSource,
+): string | undefined {
   switch (source) {
     case 'cookie':
       return readCookie(requestHeader(req, 'cookie'), settings.cookie.name);

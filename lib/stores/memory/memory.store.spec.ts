@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionChanges } from '../session-store';
 import { MemoryStore } from './memory.store';
 
@@ -75,9 +76,119 @@ describe('MemoryStore', () => {
     store.onApplicationShutdown();
   });
 
-  it('keeps no reference to a stopped process: its sweep timer is unref\'d', () => {
+  it("keeps no reference to a stopped process: its sweep timer is unref'd", () => {
     const store = new MemoryStore();
     expect((store as unknown as { sweeper: NodeJS.Timeout }).sweeper.hasRef()).toBe(false);
     store.onApplicationShutdown();
+  });
+});
+
+describe('MemoryStore maxBytes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  type Internals = { sessions: Map<string, string>; bytes: number };
+  /** The byte count the store should hold: each key and text at two bytes per UTF-16 unit. */
+  const recount = (store: MemoryStore) => {
+    let total = 0;
+    for (const [key, text] of (store as unknown as Internals).sessions)
+      total += (key.length + text.length) * 2;
+    return total;
+  };
+  const big = (n: number) => changes({ set: new Map([['blob', JSON.stringify('x'.repeat(n))]]) });
+
+  it('evicts the session closest to expiry once the stored strings pass maxBytes', async () => {
+    // Each session holds about 20 KB of characters: two fit in 50 KB, three do not.
+    const store = new MemoryStore({ maxBytes: 50_000 });
+    await store.apply('a', big(10_000), expiry(60_000), meta(60_000));
+    await store.apply('b', big(10_000), expiry(61_000), meta(61_000));
+    await store.touch('a', expiry(90_000)); // a was active again: it now expires last
+    await store.apply('c', big(10_000), expiry(70_000), meta(70_000));
+    expect(await store.load('b')).toBeNull();
+    expect(await store.load('a')).not.toBeNull();
+    expect(await store.load('c')).not.toBeNull();
+    // small sessions still fit beside them: the bound is on bytes, not on count
+    for (const k of ['d', 'e', 'f']) await store.apply(k, one, expiry(80_000), meta(80_000));
+    expect(await store.count()).toBe(5);
+    expect(recount(store)).toBeLessThanOrEqual(50_000);
+    store.onApplicationShutdown();
+  });
+
+  it('keeps memory bounded when every session is as large as a session may be', async () => {
+    const store = new MemoryStore({ maxBytes: 1_000_000 });
+    for (let i = 0; i < 200; i++)
+      await store.apply(`s${i}`, big(65_536), expiry(60_000 + i), meta(60_000 + i));
+    expect(recount(store)).toBeLessThanOrEqual(1_000_000);
+    expect(await store.count()).toBe(7); // 7 × 131 KB fit in 1 MB
+    expect(await store.load('s199')).not.toBeNull(); // the ones expiring last stay
+    store.onApplicationShutdown();
+  });
+
+  it('refuses a maxBytes below 1', () => {
+    expect(() => new MemoryStore({ maxBytes: 0 })).toThrow(TypeError);
+    expect(() => new MemoryStore({ maxBytes: Number.NaN })).toThrow(TypeError);
+  });
+
+  it('keeps its byte count exact across apply, touch, destroy, expiry and eviction', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+    const op = fc.oneof(
+      fc.record({
+        op: fc.constant('apply' as const),
+        key,
+        value: fc.string({ unit: 'binary', maxLength: 3_000 }),
+        ttl: fc.integer({ min: 1, max: 5_000 }),
+        user: fc.option(fc.constantFrom('u1', 'u2')),
+        clear: fc.boolean(),
+      }),
+      fc.record({ op: fc.constant('touch' as const), key, ttl: fc.integer({ min: 1, max: 5_000 }) }),
+      fc.record({ op: fc.constant('destroy' as const), key }),
+      fc.record({ op: fc.constant('load' as const), key }),
+      fc.record({ op: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3_000 }) }),
+      fc.record({ op: fc.constant('count' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops) => {
+        const store = new MemoryStore({ maxBytes: 12_000, maxSessions: 4, sweepInterval: 3_600_000 });
+        try {
+          for (const step of ops) {
+            const now = Date.now();
+            switch (step.op) {
+              case 'apply': {
+                const set = new Map([[`k${step.value.length % 3}`, JSON.stringify(step.value)]]);
+                const create = { createdAt: now, expiresAt: now + step.ttl, lastSeenAt: now };
+                if (step.user !== null) Object.assign(create, { userId: step.user });
+                await store.apply(
+                  step.key,
+                  changes({ set, clear: step.clear }),
+                  { expiresAt: now + step.ttl, lastSeenAt: now },
+                  create,
+                );
+                break;
+              }
+              case 'touch':
+                await store.touch(step.key, { expiresAt: now + step.ttl, lastSeenAt: now, ttl: step.ttl });
+                break;
+              case 'destroy':
+                await store.destroy(step.key);
+                break;
+              case 'load':
+                await store.load(step.key);
+                break;
+              case 'wait':
+                vi.setSystemTime(now + step.ms);
+                break;
+              case 'count':
+                await store.count();
+                break;
+            }
+            expect((store as unknown as Internals).bytes).toBe(recount(store));
+            expect(recount(store)).toBeLessThanOrEqual(12_000);
+          }
+        } finally {
+          store.onApplicationShutdown();
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -22,6 +22,18 @@ export interface MemoryStoreOptions {
    */
   maxSessions?: number;
   /**
+   * Most bytes of session text kept; past it, as past `maxSessions`, the sessions closest to expiry
+   * are evicted. Counts each stored string (the session and its key) at 2 bytes per UTF-16 code
+   * unit (`length * 2`), not `Buffer.byteLength`: V8 holds a string's characters in 1 or 2 bytes
+   * each, so this never undercounts, whatever the characters (UTF-8 would count a long ASCII
+   * string with one '€', which V8 stores at 2 bytes a character, at half its size), and it needs
+   * no scan of the string. Per-session bookkeeping (map slots, the expiry queue) is bounded by
+   * `maxSessions` instead, and the shared cache (`userLoader` profiles) is not counted. Keep it far
+   * above `maxSessionBytes`: a session larger than this on its own is evicted as soon as written.
+   * @default 268_435_456 (256 MiB)
+   */
+  maxBytes?: number;
+  /**
    * Ms between sweeps of expired sessions (the timer never keeps the process alive). Writes also
    * reclaim a few expired sessions each, so memory stays bounded without the timer.
    * @default 10_000
@@ -29,12 +41,17 @@ export interface MemoryStoreOptions {
   sweepInterval?: number;
 }
 
-const MEMORY_STORE_DEFAULTS = { maxSessions: 100_000, sweepInterval: 10_000 };
+const MEMORY_STORE_DEFAULTS = { maxSessions: 100_000, maxBytes: 256 * 1024 * 1024, sweepInterval: 10_000 };
 /** Expired sessions reclaimed in passing by each write. */
 const RECLAIM_PER_WRITE = 4;
 /** A Map never gives back the table it grew; rebuild it once it is this much emptier than its peak. */
 const SHRINK_RATIO = 4;
 const SHRINK_MIN_PEAK = 1_024;
+
+/** What a stored session counts toward `maxBytes`: its key and its text, 2 bytes per UTF-16 unit. */
+function storedBytes(key: string, text: string): number {
+  return (key.length + text.length) * 2;
+}
 
 /**
  * The default store: sessions in this process's memory, bounded and swept, for development and
@@ -46,8 +63,11 @@ export class MemoryStore
   implements CountingStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
 {
   private readonly maxSessions: number;
+  private readonly maxBytes: number;
   /** key -> the session as one JSON string (see memory-session-codec.ts). */
   private sessions = new Map<string, string>();
+  /** `storedBytes` summed over `sessions`, kept exact by `write` and `remove`. */
+  private bytes = 0;
   private peakSize = 0;
   private readonly expiries = new ExpiryQueue();
   private readonly users = new Map<string, Set<string>>();
@@ -56,10 +76,12 @@ export class MemoryStore
 
   constructor(options: MemoryStoreOptions = {}) {
     super();
-    const { maxSessions, sweepInterval } = { ...MEMORY_STORE_DEFAULTS, ...options };
+    const { maxSessions, maxBytes, sweepInterval } = { ...MEMORY_STORE_DEFAULTS, ...options };
     if (!(maxSessions >= 1)) throw new TypeError(`maxSessions must be >= 1, got ${maxSessions}`);
+    if (!(maxBytes >= 1)) throw new TypeError(`maxBytes must be >= 1, got ${maxBytes}`);
     if (!(sweepInterval > 0)) throw new TypeError(`sweepInterval must be > 0 ms, got ${sweepInterval}`);
     this.maxSessions = maxSessions;
+    this.maxBytes = maxBytes;
     this.sweeper = setInterval(() => this.sweep(Infinity), sweepInterval).unref();
   }
 
@@ -88,6 +110,7 @@ export class MemoryStore
     const session = this.live(key);
     if (!session) return false;
     this.write(key, { ...session.meta, ...expiry }, session.data);
+    this.evictOverflow(); // a new ttl can lengthen the text
     return true;
   }
 
@@ -146,7 +169,10 @@ export class MemoryStore
   }
 
   private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): void {
-    this.sessions.set(key, encodeMemorySession(meta, data));
+    const text = encodeMemorySession(meta, data);
+    const previous = this.sessions.get(key);
+    this.bytes += storedBytes(key, text) - (previous === undefined ? 0 : storedBytes(key, previous));
+    this.sessions.set(key, text);
     if (this.sessions.size > this.peakSize) this.peakSize = this.sessions.size;
     this.expiries.push(meta.expiresAt, key);
   }
@@ -173,9 +199,9 @@ export class MemoryStore
     for (const [key, text] of this.sessions) yield [memorySessionExpiry(text), key];
   }
 
-  /** Past `maxSessions`, evicts the sessions that would expire first. */
+  /** Past `maxSessions` or `maxBytes`, evicts the sessions that would expire first. */
   private evictOverflow(): void {
-    while (this.sessions.size > this.maxSessions && this.expiries.size > 0) {
+    while ((this.sessions.size > this.maxSessions || this.bytes > this.maxBytes) && this.expiries.size > 0) {
       const time = this.expiries.peekTime();
       const key = this.expiries.pop()!;
       const text = this.sessions.get(key);
@@ -187,11 +213,13 @@ export class MemoryStore
     // Only user-bound sessions need their metadata parsed on the way out (the user index).
     const userId = this.users.size > 0 ? decodeMemorySession(text).meta.userId : undefined;
     this.remove(key, text, userId);
-    this.notifyExpired(key, userId === undefined ? undefined : { userId } as SessionMeta);
+    this.notifyExpired(key, userId === undefined ? undefined : ({ userId } as SessionMeta));
   }
 
+  /** Drops `key`, whose stored text is `text`. */
   private remove(key: string, text: string, userId?: string): void {
     this.sessions.delete(key);
+    this.bytes -= storedBytes(key, text);
     if (this.peakSize >= SHRINK_MIN_PEAK && this.sessions.size * SHRINK_RATIO < this.peakSize) {
       this.sessions = new Map(this.sessions);
       this.peakSize = this.sessions.size;
