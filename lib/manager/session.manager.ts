@@ -72,7 +72,6 @@ export class SessionManager {
     });
     for (const [key, value] of Object.entries(data)) session.set(key, value);
     await session.save();
-    if (userId !== undefined) await this.users.afterLogin(userId, session.handle);
     return session as unknown as Session<T>;
   }
 

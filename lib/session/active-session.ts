@@ -1,7 +1,7 @@
 import type { SessionSettings } from '../options/session-settings';
 import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
-import type { SessionMeta } from '../stores/session-store';
+import type { SessionMeta, UserBinding } from '../stores/session-store';
 import { nextExpiry, sessionDeadline } from './expiry';
 import { SessionData } from './session-data';
 import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
@@ -137,7 +137,6 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       await this.moveToNewId(meta);
       if (this.state !== 'open') return;
       this.services.repository.loggedIn(this.currentKey, userId, previous);
-      await this.services.users.afterLogin(userId, this.currentKey);
     });
   }
 
@@ -165,32 +164,45 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   private async moveToNewId(meta: Partial<SessionMeta>): Promise<void> {
     this.assertOpen();
     if (this.state === 'lost') return;
+    const { repository } = this.services;
+    const next: SessionMeta = { ...this.meta, ...meta };
     const previous = this.stored ? this.currentKey : undefined;
-    if (previous !== undefined) {
-      const existed = await this.services.repository.release(previous);
-      if (!existed) return this.lose();
+    const replace = previous !== undefined && repository.canReplaceInIndex(this.meta, next);
+    if (previous !== undefined && !replace) {
+      if (!(await repository.release(previous))) return this.lose();
     }
     const id = generateSessionId();
-    await this.storeAs(id, sessionKey(id), { ...this.meta, ...meta }, previous);
+    if (!(await this.storeAs(id, sessionKey(id), next, previous, replace ? previous : undefined))) return this.lose();
+    // Filed in the old key's place in the user's index: the old key goes now.
+    if (replace) await repository.release(previous!);
   }
 
-  /** Stores the session's whole data under `id` (new, or first stored) and sends the id. */
-  private async storeAs(id: string, key: string, meta: SessionMeta, previous?: string): Promise<void> {
+  /**
+   * Stores the session's whole data under `id` (new, or first stored) and sends the id. A session
+   * that joins a user without replacing one of theirs (a login, a token session) counts against
+   * `maxSessionsPerUser`. False when the user's index refused it.
+   */
+  private async storeAs(id: string, key: string, meta: SessionMeta, previous?: string, replaces?: string): Promise<boolean> {
     const { repository, settings } = this.services;
     const created = { ...meta, ...nextExpiry(meta, Date.now(), settings) };
-    await repository.create(key, this.data.snapshot(), created, previous);
+    const binding: UserBinding = {};
+    if (replaces !== undefined) binding.replaces = replaces;
+    else if (meta.userId !== undefined && settings.maxSessionsPerUser !== undefined) binding.limit = settings.maxSessionsPerUser;
+    if (!(await repository.create(key, this.data.snapshot(), created, previous, binding))) return false;
     this.currentId = id;
     this.currentKey = key;
     this.meta = created;
     this.data.saved();
     this.stored = true;
     this.writer?.issue(id, sessionDeadline(created, settings));
+    return true;
   }
 
   private async persist(storeIfEmpty: boolean): Promise<void> {
     if (this.state !== 'open') return;
     if (!this.stored) {
-      if (this.data.changed || storeIfEmpty) await this.storeAs(this.currentId, this.currentKey, this.meta);
+      if (!(this.data.changed || storeIfEmpty)) return;
+      if (!(await this.storeAs(this.currentId, this.currentKey, this.meta))) this.lose();
       return;
     }
     const now = Date.now();

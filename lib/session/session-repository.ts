@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import { GuardedSessionStore } from '../stores/guarded-session-store';
-import type { SessionChanges, SessionExpiry, SessionMeta, StoredSession } from '../stores/session-store';
+import type { SessionChanges, SessionExpiry, SessionMeta, StoredSession, UserBinding } from '../stores/session-store';
+import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
 import { isAlive } from './expiry';
 import { SessionEvents } from './session-events';
 
@@ -18,7 +19,13 @@ export class SessionRepository {
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
     private readonly store: GuardedSessionStore,
     private readonly events: SessionEvents,
-  ) {}
+  ) {
+    if (settings.maxSessionsPerUser !== undefined && !store.hasUserIndex) {
+      throw new InvalidSessionOptionsError(
+        `maxSessionsPerUser needs a store with a user index; ${store.store.constructor.name} keeps none`,
+      );
+    }
+  }
 
   /** The session under `key` if it is still alive by the module's rules, else null. */
   async loadLive(key: string): Promise<StoredSession | null> {
@@ -26,11 +33,30 @@ export class SessionRepository {
     return stored && isAlive(stored.meta, Date.now(), this.settings) ? stored : null;
   }
 
-  /** Stores a session under a new key with exactly `data`; `previousKey` when it replaces one. */
-  async create(key: string, data: ReadonlyMap<string, string>, meta: SessionMeta, previousKey?: string): Promise<void> {
+  /**
+   * Stores a session under a new key with exactly `data`; `previousKey` when it replaces one (a
+   * regenerate or a login). False when the user's index refused it (see `UserBinding`).
+   */
+  async create(
+    key: string,
+    data: ReadonlyMap<string, string>,
+    meta: SessionMeta,
+    previousKey?: string,
+    binding?: UserBinding,
+  ): Promise<boolean> {
     const everything: SessionChanges = { clear: true, set: data, delete: NO_KEYS, increment: NO_INCREMENTS };
-    await this.store.apply(key, everything, meta, meta);
+    if (!(await this.store.apply(key, everything, meta, meta, binding))) return false;
     this.events.emit(previousKey === undefined ? 'created' : 'regenerated', key, meta.userId, previousKey);
+    return true;
+  }
+
+  /**
+   * Whether a session moving to a new key can be filed in its user's index in place of the old
+   * one (the store keeps an index, and the session stays with the same user): then the new key is
+   * created first, atomically against "log out everywhere", and the old one released after.
+   */
+  canReplaceInIndex(from: SessionMeta, to: SessionMeta): boolean {
+    return from.userId !== undefined && from.userId === to.userId && this.store.hasUserIndex;
   }
 
   /** Applies a delta to a stored session; false when it is gone (nothing is revived). */
@@ -57,6 +83,13 @@ export class SessionRepository {
   /** Drops the old key of a session moving to a new id; the `regenerated` event names it. */
   release(key: string): Promise<boolean> {
     return this.store.destroy(key);
+  }
+
+  /** Destroys the user's sessions but `exceptKey` in one store step, each emitting `destroyed`. */
+  async destroyByUser(userId: string, exceptKey?: string): Promise<number> {
+    const destroyed = await this.store.destroyByUser(userId, exceptKey);
+    for (const key of destroyed) this.events.emit('destroyed', key, userId);
+    return destroyed.length;
   }
 
   /** Publishes a login (after the session moved to its new key). */

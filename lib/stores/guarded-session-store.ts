@@ -9,6 +9,7 @@ import {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UserBinding,
   UserIndexStore,
   isCountingStore,
   isSharedCacheStore,
@@ -37,8 +38,14 @@ export class GuardedSessionStore {
     return this.call('load', () => this.store.load(key));
   }
 
-  apply(key: string, changes: SessionChanges, expiry: SessionExpiry, create?: SessionMeta): Promise<boolean> {
-    return this.call('apply', () => this.store.apply(key, changes, expiry, create));
+  apply(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+    binding?: UserBinding,
+  ): Promise<boolean> {
+    return this.call('apply', () => this.store.apply(key, changes, expiry, create, binding));
   }
 
   touch(key: string, expiry: SessionExpiry): Promise<boolean> {
@@ -59,7 +66,12 @@ export class GuardedSessionStore {
     return this.call('listByUser', () => store.listByUser(userId));
   }
 
-  /** Whether the store keeps a user index (logins past `maxSessionsPerUser` need one). */
+  destroyByUser(userId: string, exceptKey?: string): Promise<string[]> {
+    const store = this.capability(isUserIndexStore, 'destroyByUser', 'keep a user index');
+    return this.call('destroyByUser', () => store.destroyByUser(userId, exceptKey));
+  }
+
+  /** Whether the store keeps a user index (`UserBinding` rules apply only then). */
   get hasUserIndex(): boolean {
     return isUserIndexStore(this.store);
   }

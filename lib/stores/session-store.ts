@@ -43,6 +43,25 @@ export interface SessionExpiry {
   ttl?: number;
 }
 
+/**
+ * How a session created for a user joins that user's index (`apply` with `create` bound to a
+ * user, on a store that keeps one). Both rules hold atomically with the index update, so
+ * concurrent logins, regenerations and "log out everywhere" cannot interleave around them.
+ */
+export interface UserBinding {
+  /**
+   * The key of the session this one replaces (its regeneration): the new key is filed in its
+   * place only while that key is still in the user's index; otherwise (the user was logged out
+   * everywhere meanwhile) nothing is created and `apply` returns false.
+   */
+  replaces?: string;
+  /**
+   * Keep at most this many of the user's live sessions, the newest by `createdAt`; the others are
+   * destroyed in the same step (`maxSessionsPerUser`).
+   */
+  limit?: number;
+}
+
 /** A user's session as listed by the user index. */
 export interface StoredSessionEntry {
   key: string;
@@ -71,9 +90,16 @@ export abstract class SessionStore {
    * never lose each other's keys or increments, and refreshes its expiry.
    * With `create`, the session is created when absent (a new id); without it, a session that is
    * absent (destroyed, regenerated or expired meanwhile) stays absent and the call returns false.
-   * Required.
+   * A created session bound to a user (`create.userId`) joins the user's index, under `binding`'s
+   * rules, on stores that keep one. Required.
    */
-  abstract apply(key: string, changes: SessionChanges, expiry: SessionExpiry, create?: SessionMeta): Promise<boolean>;
+  abstract apply(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+    binding?: UserBinding,
+  ): Promise<boolean>;
 
   /** Extends a session's expiry without rewriting its data; false when it is gone. Required. */
   abstract touch(key: string, expiry: SessionExpiry): Promise<boolean>;
@@ -101,6 +127,12 @@ export interface CountingStore {
 export interface UserIndexStore {
   /** The user's live sessions, oldest first, expired ones left out. */
   listByUser(userId: string): Promise<StoredSessionEntry[]>;
+  /**
+   * Destroys every session of the user but `exceptKey` ("log out everywhere"), final for each
+   * one indexed when it runs: one being regenerated meanwhile is not filed under its new key (see
+   * `UserBinding.replaces`). Returns the keys destroyed.
+   */
+  destroyByUser(userId: string, exceptKey?: string): Promise<string[]>;
 }
 
 /** A store with a small shared cache (the user profiles of `userLoader`). */

@@ -35,22 +35,9 @@ export class UserSessions extends SessionUsers {
     }));
   }
 
-  /** Destroys the user's sessions but `exceptKey`; the number destroyed. */
-  async destroyAll(userId: string, exceptKey?: string): Promise<number> {
-    const doomed = (await this.store.listByUser(userId)).filter((e) => e.key !== exceptKey);
-    const results = await Promise.all(doomed.map((e) => this.repository.destroy(e.key, { userId })));
-    return results.filter(Boolean).length;
-  }
-
-  /** Ends the user's oldest sessions past `maxSessionsPerUser`, never `keepKey`. */
-  async afterLogin(userId: string, keepKey: string): Promise<void> {
-    const max = this.settings.maxSessionsPerUser;
-    if (max === undefined) return;
-    const live = await this.live(userId);
-    const excess = live.length - max;
-    if (excess <= 0) return;
-    const oldestFirst = live.filter((e) => e.key !== keepKey).sort((a, b) => a.meta.createdAt - b.meta.createdAt);
-    await Promise.all(oldestFirst.slice(0, excess).map((e) => this.repository.destroy(e.key, { userId })));
+  /** Destroys the user's sessions but `exceptKey`, in one store step; the number destroyed. */
+  destroyAll(userId: string, exceptKey?: string): Promise<number> {
+    return this.repository.destroyByUser(userId, exceptKey);
   }
 
   profile<U>(userId: string): Promise<U> {

@@ -8,6 +8,7 @@ import {
   isCountingStore,
   isSharedCacheStore,
   isUserIndexStore,
+  UserBinding,
 } from '../../lib/stores/session-store';
 
 /** How a store under test is made and, afterwards, disposed of. */
@@ -243,6 +244,87 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
       await store.setCached(name, 'short', 300);
       await sleep(700);
       expect(await store.getCached(name)).toBeNull();
+    });
+
+    describe('user rules, atomic in the store', () => {
+      const userOf = () => `user-${randomUUID()}`;
+      const bind = async (userId: string, createdAt: number, binding: UserBinding = {}) => {
+        const k = key();
+        const meta = { ...metaFor(60_000, { userId }), createdAt };
+        const created = await store.apply(k, sets({ mine: k }), expiryIn(60_000), meta, binding);
+        return { k, created };
+      };
+      const alive = async (keys: string[]) =>
+        (await Promise.all(keys.map(async (k) => ((await store.load(k)) ? k : null)))).filter(Boolean);
+
+      it('destroyByUser destroys every session of the user but the one kept, and names them', async (ctx) => {
+        if (!isUserIndexStore(store)) return ctx.skip();
+        const userId = userOf();
+        const made = [];
+        for (let i = 0; i < 4; i++) made.push((await bind(userId, Date.now() + i)).k);
+        const other = (await bind(userOf(), Date.now())).k;
+        const destroyed = await store.destroyByUser(userId, made[2]);
+        expect([...destroyed].sort()).toEqual([made[0], made[1], made[3]].sort());
+        expect(await alive([...made, other])).toEqual([made[2], other]);
+        expect((await store.listByUser(userId)).map((e) => e.key)).toEqual([made[2]]);
+        expect(await store.destroyByUser(userId)).toEqual([made[2]]);
+        expect(await store.listByUser(userId)).toEqual([]);
+      });
+
+      it('files a regenerated session in place of the old one only while the old one is indexed', async (ctx) => {
+        if (!isUserIndexStore(store)) return ctx.skip();
+        const userId = userOf();
+        const old = (await bind(userId, Date.now())).k;
+        const moved = await bind(userId, Date.now(), { replaces: old });
+        expect(moved.created).toBe(true);
+        expect((await store.listByUser(userId)).map((e) => e.key)).toEqual([moved.k]);
+        // A second regeneration of the same old session is refused, and leaves nothing behind.
+        const again = await bind(userId, Date.now(), { replaces: old });
+        expect(again.created).toBe(false);
+        expect(await store.load(again.k)).toBeNull();
+        // After "log out everywhere", regenerating a session that was logged out is refused too.
+        await store.destroyByUser(userId);
+        const late = await bind(userId, Date.now(), { replaces: moved.k });
+        expect(late.created).toBe(false);
+        expect(await alive([old, moved.k, again.k, late.k].filter((k) => k !== old))).toEqual([]);
+      });
+
+      it('keeps the newest sessions of a user past a limit, destroying the older ones', async (ctx) => {
+        if (!isUserIndexStore(store)) return ctx.skip();
+        const userId = userOf();
+        const start = Date.now();
+        const older = [];
+        for (let i = 0; i < 3; i++) older.push((await bind(userId, start + i)).k);
+        const newest = (await bind(userId, start + 10, { limit: 2 })).k;
+        expect(await alive([...older, newest])).toEqual([older[2], newest]);
+        expect((await store.listByUser(userId)).map((e) => e.key)).toEqual([older[2], newest]);
+      });
+
+      it.for([1, 2])('keeps exactly the %i newest of 20 concurrent logins', async (limit, ctx) => {
+        if (!isUserIndexStore(store)) return ctx.skip();
+        const userId = userOf();
+        const start = Date.now();
+        const logins = await Promise.all(Array.from({ length: 20 }, (_, i) => bind(userId, start + i, { limit })));
+        const keys = logins.map((l) => l.k);
+        expect(await alive(keys)).toEqual(keys.slice(-limit));
+      });
+
+      it('leaves no session of the user when destroyByUser races regenerations of all of them', async (ctx) => {
+        if (!isUserIndexStore(store)) return ctx.skip();
+        const userId = userOf();
+        const sessions = [];
+        for (let i = 0; i < 10; i++) sessions.push((await bind(userId, Date.now())).k);
+        // As the module regenerates a user's session: file the new key in the old one's place,
+        // then destroy the old one.
+        const regenerate = async (old: string) => {
+          const moved = await bind(userId, Date.now(), { replaces: old });
+          if (moved.created) await store.destroy(old);
+          return moved;
+        };
+        const [moved] = await Promise.all([Promise.all(sessions.map(regenerate)), store.destroyByUser(userId)]);
+        // A regeneration filed before the logout was destroyed by it; one after it was refused.
+        expect(await alive([...sessions, ...moved.map((m) => m.k)])).toEqual([]);
+      });
     });
   });
 }

@@ -9,6 +9,7 @@ import {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UserBinding,
   UserIndexStore,
 } from '../session-store';
 import { ExpiryQueue } from './expiry-queue';
@@ -94,13 +95,23 @@ export class MemoryStore
     changes: SessionChanges,
     expiry: SessionExpiry,
     create?: SessionMeta,
+    binding?: UserBinding,
   ): Promise<boolean> {
     const existing = this.live(key);
     if (!existing && !create) return false;
+    const userId = existing ? undefined : create!.userId;
+    // Everything below runs in one synchronous step: the user rules are atomic by construction.
+    if (userId !== undefined && binding?.replaces !== undefined) {
+      const indexed = this.users.get(userId);
+      if (!indexed?.delete(binding.replaces)) return false;
+    }
     const base = existing ?? { data: new Map<string, string>(), meta: create! };
     const meta = { ...base.meta, ...expiry };
     this.write(key, meta, applySessionChanges(base.data, changes));
-    if (!existing) this.indexUser(key, meta.userId);
+    if (userId !== undefined) {
+      this.indexUser(key, userId);
+      if (binding?.limit !== undefined) this.keepNewest(userId, binding.limit);
+    }
     this.sweep(RECLAIM_PER_WRITE);
     this.evictOverflow();
     return true;
@@ -135,6 +146,18 @@ export class MemoryStore
       if (session) listed.push({ key, meta: session.meta });
     }
     return listed.sort((a, b) => a.meta.createdAt - b.meta.createdAt);
+  }
+
+  async destroyByUser(userId: string, exceptKey?: string): Promise<string[]> {
+    const destroyed: string[] = [];
+    const now = Date.now();
+    for (const key of [...(this.users.get(userId) ?? [])]) {
+      const text = this.sessions.get(key);
+      if (key === exceptKey || text === undefined) continue;
+      this.remove(key, text, userId);
+      if (memorySessionExpiry(text) > now) destroyed.push(key);
+    }
+    return destroyed;
   }
 
   async getCached(name: string): Promise<string | null> {
@@ -232,8 +255,20 @@ export class MemoryStore
     if (keys?.size === 0) this.users.delete(owner);
   }
 
-  private indexUser(key: string, userId: string | undefined): void {
-    if (userId === undefined) return;
+  /** Destroys the user's sessions but the `limit` newest (by createdAt, then key). */
+  private keepNewest(userId: string, limit: number): void {
+    const keys = this.users.get(userId);
+    if (!keys || keys.size <= limit) return;
+    const live: [key: string, createdAt: number][] = [];
+    for (const key of [...keys]) {
+      const session = this.live(key);
+      if (session) live.push([key, session.meta.createdAt]);
+    }
+    live.sort(([ka, a], [kb, b]) => b - a || (kb < ka ? -1 : kb > ka ? 1 : 0));
+    for (const [key] of live.slice(limit)) this.remove(key, this.sessions.get(key)!, userId);
+  }
+
+  private indexUser(key: string, userId: string): void {
     let keys = this.users.get(userId);
     if (!keys) this.users.set(userId, (keys = new Set()));
     keys.add(key);

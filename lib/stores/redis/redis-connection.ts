@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import {
   ApplyReply,
   DestroyReply,
+  IndexUserReply,
   SESSION_SCRIPTS,
   SessionScriptName,
   TouchReply,
@@ -29,7 +30,8 @@ export interface SessionCommands {
   nestSessionsApply(key: string, ...args: Arg[]): Promise<ApplyReply>;
   nestSessionsTouch(key: string, ...args: Arg[]): Promise<TouchReply>;
   nestSessionsDestroy(key: string): Promise<[DestroyReply, (string | null)?]>;
-  nestSessionsIndexUser(index: string, prune: string, ...args: Arg[]): Promise<number>;
+  nestSessionsIndexUser(index: string, prune: string, ...args: Arg[]): Promise<[IndexUserReply, number?, ...string[]]>;
+  nestSessionsClearUser(index: string, keep: string): Promise<string[]>;
 }
 
 /**

@@ -22,6 +22,7 @@ export const SESSION_SCRIPTS = {
   nestSessionsTouch: { file: 'touch-session', numberOfKeys: 1 },
   nestSessionsDestroy: { file: 'destroy-session', numberOfKeys: 1 },
   nestSessionsIndexUser: { file: 'index-user-session', numberOfKeys: 2 },
+  nestSessionsClearUser: { file: 'clear-user-index', numberOfKeys: 1 },
 } as const;
 
 export type SessionScriptName = keyof typeof SESSION_SCRIPTS;
@@ -33,6 +34,10 @@ export type ApplyReply = (typeof ApplyReply)[keyof typeof ApplyReply];
 /** What `touch-session.lua` replies. */
 export const TouchReply = { Foreign: -1, Absent: 0, Touched: 1 } as const;
 export type TouchReply = (typeof TouchReply)[keyof typeof TouchReply];
+
+/** What `index-user-session.lua` replies first (then the prune size due, then evicted keys). */
+export const IndexUserReply = { Stale: -1, Filed: 1 } as const;
+export type IndexUserReply = (typeof IndexUserReply)[keyof typeof IndexUserReply];
 
 /** What `destroy-session.lua` replies first (after `Destroyed`, the session's userId or null). */
 export const DestroyReply = { Foreign: -1, Absent: 0, Destroyed: 1 } as const;

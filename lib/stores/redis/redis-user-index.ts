@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { SessionMeta, StoredSessionEntry } from '../session-store';
-import { CommandRunner, isWrongType } from './redis-connection';
+import type { SessionMeta, StoredSessionEntry, UserBinding } from '../session-store';
+import { CommandRunner, SessionCommands, isWrongType } from './redis-connection';
+import { DestroyReply, IndexUserReply } from './redis-scripts';
 import {
   CorruptSessionError,
   META_FIELD,
@@ -40,20 +41,35 @@ export class RedisUserIndex {
     private readonly logger: Logger,
   ) {}
 
-  /** Indexes a session just created; on failure undoes the creation and rethrows. */
-  async add(userId: string, key: string, createdAt: number, undo: () => Promise<unknown>): Promise<void> {
+  /**
+   * Files a session just created in its user's index under `binding`'s rules, in one script. On a
+   * failure the creation is undone and the error rethrown; when the session it replaces is no
+   * longer indexed (the user was logged out everywhere meanwhile), it is undone and false returned.
+   * Sessions past the limit leave the index in the same step; their hashes are destroyed here.
+   */
+  async add(
+    userId: string,
+    key: string,
+    createdAt: number,
+    undo: () => Promise<unknown>,
+    binding: UserBinding = {},
+  ): Promise<boolean> {
     const [index, prune] = userIndexKeys(this.prefix, userId);
-    let due: number;
+    let reply: Awaited<ReturnType<SessionCommands['nestSessionsIndexUser']>>;
     try {
-      due = await this.runner.run('apply (user index)', (c) =>
-        c.nestSessionsIndexUser(index, prune, createdAt, key, PRUNE_AT),
+      reply = await this.runner.run('apply (user index)', (c) =>
+        c.nestSessionsIndexUser(index, prune, createdAt, key, PRUNE_AT, binding.replaces ?? '', binding.limit ?? ''),
       );
     } catch (err) {
-      await undo().catch((undoErr: Error) =>
-        this.logger.error(`Could not undo an unindexed session after ${String(err)}: ${undoErr.message}`),
-      );
+      await this.undo(undo, err);
       throw err;
     }
+    if (reply[0] === IndexUserReply.Stale) {
+      await this.undo(undo, new Error('the session it replaces was logged out'));
+      return false;
+    }
+    const [, due = 0, ...evicted] = reply;
+    await Promise.all(evicted.map((evictedKey) => this.destroyHash(evictedKey)));
     if (due > 0 && !this.pruning.has(userId)) {
       // One prune per user at a time; its failure leaves garbage for the next one, not an error.
       const run = this.list(userId)
@@ -63,6 +79,31 @@ export class RedisUserIndex {
       this.pruning.set(userId, run);
       await run;
     }
+    return true;
+  }
+
+  /**
+   * "Log out everywhere": takes the user's sessions but `exceptKey` out of the index in one step
+   * (no regeneration of them can be filed afterwards), then destroys their hashes. Returns the
+   * keys of the sessions that were still there.
+   */
+  async clear(userId: string, exceptKey?: string): Promise<string[]> {
+    const [index] = userIndexKeys(this.prefix, userId);
+    const removed = await this.runner.run('destroyByUser', (c) => c.nestSessionsClearUser(index, exceptKey ?? ''));
+    const destroyed = await Promise.all(removed.map((key) => this.destroyHash(key)));
+    return removed.filter((_, i) => destroyed[i]);
+  }
+
+  private async destroyHash(key: string): Promise<boolean> {
+    const hash = sessionKey(this.prefix, key);
+    const [reply] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
+    return reply === DestroyReply.Destroyed;
+  }
+
+  private async undo(undo: () => Promise<unknown>, cause: unknown): Promise<void> {
+    await undo().catch((undoErr: Error) =>
+      this.logger.error(`Could not undo an unindexed session after ${String(cause)}: ${undoErr.message}`),
+    );
   }
 
   async remove(userId: string, key: string): Promise<void> {

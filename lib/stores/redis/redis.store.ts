@@ -9,6 +9,7 @@ import {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UserBinding,
   UserIndexStore,
 } from '../session-store';
 import { CommandRunner, SessionCommands, defineSessionCommands, isWrongType } from './redis-connection';
@@ -152,6 +153,7 @@ export class RedisStore
     changes: SessionChanges,
     expiry: SessionExpiry,
     create?: SessionMeta,
+    binding?: UserBinding,
   ): Promise<boolean> {
     const args: (string | number)[] = [
       ...expiryArgs(expiry),
@@ -171,7 +173,7 @@ export class RedisStore
     const reply = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
     if (reply === ApplyReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
     if (reply === ApplyReply.Created && create?.userId !== undefined) {
-      await this.users.add(create.userId, key, create.createdAt, () => this.destroy(key));
+      return this.users.add(create.userId, key, create.createdAt, () => this.destroy(key), binding);
     }
     return reply === ApplyReply.Applied || reply === ApplyReply.Created;
   }
@@ -219,6 +221,10 @@ export class RedisStore
 
   listByUser(userId: string): Promise<StoredSessionEntry[]> {
     return this.users.list(userId);
+  }
+
+  destroyByUser(userId: string, exceptKey?: string): Promise<string[]> {
+    return this.users.clear(userId, exceptKey);
   }
 
   async getCached(name: string): Promise<string | null> {
