@@ -2,8 +2,9 @@
 // Compiles the bench apps, starts a private redis-server and one process per setup, drives them
 // with autocannon from here, probes correctness, measures MemoryStore at scale, writes the report.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from './lib/app-process.mjs';
 import { probe, redisRoundTrips, sanity, SCENARIOS } from './lib/driver.mjs';
@@ -55,6 +56,9 @@ function compile() {
     stdio: 'inherit',
   });
   if (tsc.status !== 0) throw new Error('bench apps do not compile');
+  // tsc copies no .lua files: RedisStore reads its scripts beside its compiled module.
+  const lua = join(root, 'lib/stores/redis/lua');
+  cpSync(lua, join(root, 'dist-bench/lib/stores/redis/lua'), { recursive: true });
 }
 
 async function main() {
