@@ -26,6 +26,7 @@ export type {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UserBinding,
   UserIndexStore,
 } from './stores/session-store';
 export { MemoryStore } from './stores/memory/memory.store';

@@ -11,6 +11,7 @@ import { RequestSessions } from './request-sessions';
 export class SessionInterceptor implements NestInterceptor {
   private readonly logger = new Logger('SessionInterceptor');
 
+  /** @internal Nest builds it for the handlers `@Session()` marks. */
   constructor(private readonly sessions: RequestSessions) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

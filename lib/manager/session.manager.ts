@@ -29,6 +29,7 @@ export interface CreateSessionOptions {
  */
 @Injectable()
 export class SessionManager {
+  /** @internal Nest builds it; inject it by type. */
   constructor(
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
     private readonly requests: RequestSessions,
