@@ -1,5 +1,14 @@
 import type { SessionCookieAttributes } from './cookie-attributes';
 
+/** The last `Expires` date written: most cookies of a second share it (toUTCString costs). */
+let lastExpires = { at: NaN, text: '' };
+
+function expiresText(at: number): string {
+  const second = Math.floor(at / 1000) * 1000;
+  if (lastExpires.at !== second) lastExpires = { at: second, text: new Date(second).toUTCString() };
+  return lastExpires.text;
+}
+
 /**
  * A Set-Cookie value for the session cookie. `expiresAt` null expires the cookie at once.
  */
@@ -15,7 +24,7 @@ export function serializeSessionCookie(
     parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0');
   } else {
     const seconds = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
-    parts.push(`Expires=${new Date(expiresAt).toUTCString()}`, `Max-Age=${seconds}`);
+    parts.push(`Expires=${expiresText(expiresAt)}`, `Max-Age=${seconds}`);
   }
   if (cookie.httpOnly) parts.push('HttpOnly');
   if (secure) parts.push('Secure');

@@ -4,6 +4,9 @@
  * undefined). An undefined property inside an object is dropped, as JSON does.
  */
 export function encodeSessionValue(key: string, value: unknown): string {
+  // The common values need no walk: a string, a finite number, a boolean, null.
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(value);
   let json: string | undefined;
   try {
     json = JSON.stringify(value, (field, v: unknown) => {

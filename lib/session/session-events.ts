@@ -14,6 +14,7 @@ export class SessionEvents {
   }
 
   emit(type: SessionEventType, handle: string, userId?: string, previousHandle?: string): void {
+    if (!this.subject.observed) return; // nobody listens: no event object per request
     const event: SessionEvent = { type, handle, at: new Date() };
     if (userId !== undefined) event.userId = userId;
     if (previousHandle !== undefined) event.previousHandle = previousHandle;
