@@ -18,7 +18,10 @@ runMain(() => {
         store.set(
           // express-session ids: uid-safe, 24 random bytes in base64url.
           randomBytes(24).toString('base64url'),
-          { cookie: new CookieWithOptions({ maxAge: SESSION_LIFETIME_MS, httpOnly: true, path: '/' }), n: 1 } as never,
+          {
+            cookie: new CookieWithOptions({ maxAge: SESSION_LIFETIME_MS, httpOnly: true, path: '/' }),
+            n: 1,
+          } as never,
           (err?: unknown) => (err ? reject(err) : resolve()),
         ),
       ),
