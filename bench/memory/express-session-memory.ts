@@ -22,12 +22,12 @@ runMain(() => {
             cookie: new CookieWithOptions({ maxAge: SESSION_LIFETIME_MS, httpOnly: true, path: '/' }),
             n: 1,
           } as never,
-          (err?: unknown) => (err ? reject(err) : resolve()),
+          (err?: Error) => (err ? reject(err) : resolve()),
         ),
       ),
     count: () =>
       new Promise<number>((resolve, reject) =>
-        store.length((err: unknown, n?: number) => (err ? reject(err) : resolve(n ?? 0))),
+        store.length((err: Error | null, n?: number) => (err ? reject(err) : resolve(n ?? 0))),
       ),
   });
 });
