@@ -19,7 +19,9 @@ export class AppController {
   @Post('name')
   @Redirect('/', 303)
   setName(@Session() session: Session<VisitorSession>, @Body() body: { name?: string }): void {
-    const name = String(body?.name ?? '').trim().slice(0, 60);
+    const name = String(body?.name ?? '')
+      .trim()
+      .slice(0, 60);
     if (name) session.set('name', name);
     else session.delete('name');
   }

@@ -1,5 +1,4 @@
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The sample's single page: a visit counter, a name form and a logout button. */
 export function renderPage({ visits, name, since }: { visits: number; name?: string; since: Date }): string {

@@ -19,15 +19,12 @@ async function createWith(store?: unknown) {
   );
   // Plugin types differ between fastify copies; the plugins are the documented ones.
   await app.register(fastifyCookie as never);
-  await app.register(
-    fastifySession as never,
-    {
-      secret: BENCH_SECRET,
-      saveUninitialized: false,
-      cookie: { maxAge: IDLE_TIMEOUT_MS, secure: false },
-      ...(store ? { store } : {}),
-    } as never,
-  );
+  await app.register(fastifySession, {
+    secret: BENCH_SECRET,
+    saveUninitialized: false,
+    cookie: { maxAge: IDLE_TIMEOUT_MS, secure: false },
+    ...(store ? { store } : {}),
+  } as never);
   return app;
 }
 

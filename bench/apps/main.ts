@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { SETUP_FACTORIES } from './setups';
 
 /**
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   if (!factory) throw new Error(`unknown setup ${name}`);
   const app = await factory({ redisPort: Number(redisPort) });
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   // Exit through process.exit so `node --cpu-prof` writes its profile.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));
   if (process.send) {

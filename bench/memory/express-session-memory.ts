@@ -18,13 +18,16 @@ runMain(() => {
         store.set(
           // express-session ids: uid-safe, 24 random bytes in base64url.
           randomBytes(24).toString('base64url'),
-          { cookie: new CookieWithOptions({ maxAge: SESSION_LIFETIME_MS, httpOnly: true, path: '/' }), n: 1 } as never,
-          (err?: unknown) => (err ? reject(err) : resolve()),
+          {
+            cookie: new CookieWithOptions({ maxAge: SESSION_LIFETIME_MS, httpOnly: true, path: '/' }),
+            n: 1,
+          } as never,
+          (err?: Error) => (err ? reject(err) : resolve()),
         ),
       ),
     count: () =>
       new Promise<number>((resolve, reject) =>
-        store.length((err: unknown, n?: number) => (err ? reject(err) : resolve(n ?? 0))),
+        store.length((err: Error | null, n?: number) => (err ? reject(err) : resolve(n ?? 0))),
       ),
   });
 });
