@@ -5,7 +5,8 @@ import { RequestSessions } from './http/request-sessions';
 import { SessionInterceptor } from './http/session.interceptor';
 import { SessionManager } from './manager/session.manager';
 import type { SessionModuleOptions } from './options/session-module-options.interface';
-import { SESSION_SETTINGS, SessionSettings, resolveSessionSettings } from './options/session-settings';
+import type { SessionSettings } from './options/session-settings';
+import { SESSION_SETTINGS, resolveSessionSettings } from './options/session-settings';
 import { SessionEvents } from './session/session-events';
 import { SessionFactory } from './session/session-factory';
 import { SessionRepository } from './session/session-repository';
@@ -24,7 +25,9 @@ async function resolveStore(options: SessionModuleOptions, moduleRef: ModuleRef)
   if (typeof store === 'object' && store !== null && typeof store.useClass === 'function') {
     return moduleRef.create(store.useClass);
   }
-  throw new InvalidSessionOptionsError('store must be a SessionStore instance or { useClass: SessionStoreClass }');
+  throw new InvalidSessionOptionsError(
+    'store must be a SessionStore instance or { useClass: SessionStoreClass }',
+  );
 }
 
 /** Settings, the store (as given and guarded), sessions, users, the request lifecycle and the manager. */
@@ -33,7 +36,8 @@ export const sessionProviders: Provider[] = [
   { provide: SessionStore, useFactory: resolveStore, inject: [SESSION_MODULE_OPTIONS, ModuleRef] },
   {
     provide: GuardedSessionStore,
-    useFactory: (store: SessionStore, settings: SessionSettings) => new GuardedSessionStore(store, settings.storeTimeout),
+    useFactory: (store: SessionStore, settings: SessionSettings) =>
+      new GuardedSessionStore(store, settings.storeTimeout),
     inject: [SessionStore, SESSION_SETTINGS],
   },
   SessionEvents,
@@ -48,4 +52,10 @@ export const sessionProviders: Provider[] = [
 ];
 
 /** What modules that use sessions need: `@Session()` attaches the interceptor, which needs these. */
-export const sessionExports = [SessionManager, SessionStore, SESSION_SETTINGS, RequestSessions, SessionInterceptor];
+export const sessionExports = [
+  SessionManager,
+  SessionStore,
+  SESSION_SETTINGS,
+  RequestSessions,
+  SessionInterceptor,
+];

@@ -56,7 +56,8 @@ describe('lib/ layout', () => {
     const upward: string[] = [];
     for (const [file, imports] of graph) {
       for (const target of imports) {
-        if (layerOf(target) > layerOf(file)) upward.push(`${relative(lib, file)} -> ${relative(lib, target)}`);
+        if (layerOf(target) > layerOf(file))
+          upward.push(`${relative(lib, file)} -> ${relative(lib, target)}`);
       }
     }
     expect(upward).toEqual([]);
@@ -80,8 +81,12 @@ describe('lib/ layout', () => {
   });
 
   it('keeps unit specs in lib/ independent of test/', () => {
-    const specs = readdirSync(lib, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.spec.ts'));
-    const offenders = specs.filter((spec) => /from '(\.\.\/)+test\//.test(readFileSync(join(lib, spec), 'utf8')));
+    const specs = readdirSync(lib, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.spec.ts'),
+    );
+    const offenders = specs.filter((spec) =>
+      /from '(\.\.\/)+test\//.test(readFileSync(join(lib, spec), 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -1,9 +1,22 @@
 // The README's main snippets, type-checked by `npm test` (tsc) so the README stays true. Never run.
-import { Body, CanActivate, Controller, ExecutionContext, Get, Injectable, Module, Post } from '@nestjs/common';
+import {
+  Body,
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  Get,
+  Injectable,
+  Module,
+  Post,
+} from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RedisStore, Session, SessionManager, SessionModule } from '../lib';
 
-interface Cart { userName?: string; visits: number; items: string[] }
+interface Cart {
+  userName?: string;
+  visits: number;
+  items: string[];
+}
 
 @Controller()
 export class CartController {

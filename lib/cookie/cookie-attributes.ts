@@ -55,7 +55,8 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Ses
         'SameSite=None without Secure; set secure: true (and serve HTTPS, or trust your proxy) for cross-site use',
     );
   }
-  if (typeof cookie.httpOnly !== 'boolean') fail(`cookie.httpOnly must be a boolean, got '${String(cookie.httpOnly)}'`);
+  if (typeof cookie.httpOnly !== 'boolean')
+    fail(`cookie.httpOnly must be a boolean, got '${String(cookie.httpOnly)}'`);
   if (typeof cookie.path !== 'string' || !cookie.path.startsWith('/') || /[;\s]/.test(cookie.path)) {
     fail(`cookie.path must start with '/' and hold no ';' or spaces, got '${String(cookie.path)}'`);
   }

@@ -39,10 +39,14 @@ export function holdResponse(res: NodeResponse, beforeHead: () => Promise<void> 
     if (res.headersSent) return release();
     const status = error instanceof HttpException ? error.getStatus() : 500;
     if (!(error instanceof HttpException)) logger.error(`Session not saved: ${String(error)}`);
-    for (const name of ['content-length', 'content-type', 'content-encoding', 'set-cookie', 'etag']) res.removeHeader(name);
+    for (const name of ['content-length', 'content-type', 'content-encoding', 'set-cookie', 'etag'])
+      res.removeHeader(name);
     res.statusCode = status;
     res.setHeader('content-type', 'application/json; charset=utf-8');
-    const body = error instanceof HttpException ? error.getResponse() : { statusCode: 500, message: 'Internal server error' };
+    const body =
+      error instanceof HttpException
+        ? error.getResponse()
+        : { statusCode: 500, message: 'Internal server error' };
     res.end(JSON.stringify(typeof body === 'string' ? { statusCode: status, message: body } : body));
   };
 
@@ -51,9 +55,7 @@ export function holdResponse(res: NodeResponse, beforeHead: () => Promise<void> 
       held.push([name, args]);
       if (!settling) {
         settling = true;
-        Promise.resolve()
-          .then(beforeHead)
-          .then(release, fail);
+        Promise.resolve().then(beforeHead).then(release, fail);
       }
       return name === 'write' ? true : res;
     };
@@ -65,11 +67,18 @@ export function holdResponse(res: NodeResponse, beforeHead: () => Promise<void> 
  * headers there): the session's Set-Cookie, set on the response meanwhile, is added to them.
  */
 function mergeSetCookie(res: NodeResponse, args: unknown[]): void {
-  const headers = args.find((arg): arg is Record<string, unknown> => typeof arg === 'object' && arg !== null && !Array.isArray(arg));
+  const headers = args.find(
+    (arg): arg is Record<string, unknown> => typeof arg === 'object' && arg !== null && !Array.isArray(arg),
+  );
   if (!headers) return;
   const name = Object.keys(headers).find((key) => key.toLowerCase() === 'set-cookie');
   const ours = res.getHeader('set-cookie');
   if (name === undefined || ours === undefined) return;
-  const list = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+  const list = (value: unknown): string[] =>
+    value === undefined
+      ? []
+      : Array.isArray(value)
+        ? value.map((v) => `${v as string}`)
+        : [`${value as string}`];
   headers[name] = [...new Set([...list(headers[name]), ...list(ours)])];
 }

@@ -26,7 +26,12 @@ type FastifyReplyLike = {
 };
 
 function isFastifyReply(res: unknown): res is FastifyReplyLike {
-  return typeof res === 'object' && res !== null && 'raw' in res && typeof (res as FastifyReplyLike).header === 'function';
+  return (
+    typeof res === 'object' &&
+    res !== null &&
+    'raw' in res &&
+    typeof (res as FastifyReplyLike).header === 'function'
+  );
 }
 
 export function requestHeader(req: HttpRequestLike, name: string): string | undefined {

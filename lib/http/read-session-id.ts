@@ -4,8 +4,9 @@ import type { SessionSettings } from '../options/session-settings';
 import { readCookie } from '../cookie/read-cookie';
 import { sessionKey } from '../id/session-key';
 import { unsignSessionId } from '../id/sign-session-id';
-import { HttpRequestLike, queryParameter, requestHeader } from './http-exchange';
-import { VerifiedIdCache } from '../id/verified-id-cache';
+import type { HttpRequestLike } from './http-exchange';
+import { queryParameter, requestHeader } from './http-exchange';
+import type { VerifiedIdCache } from '../id/verified-id-cache';
 
 export interface IncomingSessionId {
   /** A well-formed (and, for cookies with a secret, correctly signed) id; not yet known to exist. */
@@ -29,7 +30,8 @@ export function readSessionId(
     firstSource ??= source;
     const known = verified.get(source, raw);
     if (known) return { ...known, source };
-    const id = source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
+    const id =
+      source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
     if (id !== undefined && isSessionId(id)) {
       const key = sessionKey(id);
       verified.remember(source, raw, id, key);

@@ -45,7 +45,8 @@ export class RequestSessions {
    * the request) is held until the session is saved. Without a response (a WebSocket handshake)
    * nothing saves it implicitly: the caller calls `save()`.
    */
-  forRequest(req: SessionRequest, res?: unknown): Promise<ActiveSession> {
+  forRequest(request: object, res?: unknown): Promise<ActiveSession> {
+    const req = request as SessionRequest;
     const state = req[REQUEST_SESSION_STATE] ?? this.open(req);
     if (!state.saved) {
       const response = res ?? responseOf(req);
@@ -59,7 +60,8 @@ export class RequestSessions {
   }
 
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
-  load(req: SessionRequest, res: unknown): Promise<ActiveSession> {
+  load(request: object, res: unknown): Promise<ActiveSession> {
+    const req = request as SessionRequest;
     const state = req[REQUEST_SESSION_STATE] ?? this.open(req);
     state.saved = true;
     state.writer.bind(res);
@@ -70,8 +72,8 @@ export class RequestSessions {
    * Saves the request's session, if it has one that needs it; undefined (no promise) otherwise.
    * A failed load already answered 503: there is nothing to save then.
    */
-  settle(req: SessionRequest): Promise<void> | undefined {
-    const state = req[REQUEST_SESSION_STATE];
+  settle(req: object): Promise<void> | undefined {
+    const state = (req as SessionRequest)[REQUEST_SESSION_STATE];
     if (!state) return undefined;
     if (state.loaded) return state.loaded.commit();
     return state.session.then(
@@ -83,9 +85,18 @@ export class RequestSessions {
   private open(req: SessionRequest): RequestSessionState {
     const incoming = readSessionId(req, this.settings, this.verified);
     const writer = new ResponseIdWriter(this.settings, req, incoming.source);
-    const presented = incoming.id !== undefined && incoming.key !== undefined ? { id: incoming.id, key: incoming.key } : undefined;
-    const state: RequestSessionState = { writer, saved: false, session: undefined as unknown as Promise<ActiveSession> };
-    state.session = this.factory.open(presented, writer, () => origin(req)).then((session) => (state.loaded = session));
+    const presented =
+      incoming.id !== undefined && incoming.key !== undefined
+        ? { id: incoming.id, key: incoming.key }
+        : undefined;
+    const state: RequestSessionState = {
+      writer,
+      saved: false,
+      session: undefined as unknown as Promise<ActiveSession>,
+    };
+    state.session = this.factory
+      .open(presented, writer, () => origin(req))
+      .then((session) => (state.loaded = session));
     req[REQUEST_SESSION_STATE] = state;
     return state;
   }

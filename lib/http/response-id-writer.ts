@@ -4,7 +4,8 @@ import type { SessionIdWriter } from '../session/session-id-writer';
 import type { SessionSettings } from '../options/session-settings';
 import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
 import { signSessionId } from '../id/sign-session-id';
-import { headersSent, HttpRequestLike, isHttps, setResponseCookie, setResponseHeader } from './http-exchange';
+import type { HttpRequestLike } from './http-exchange';
+import { headersSent, isHttps, setResponseCookie, setResponseHeader } from './http-exchange';
 
 const logger = new Logger('SessionInterceptor');
 
@@ -61,7 +62,9 @@ export class ResponseIdWriter implements SessionIdWriter {
       return;
     }
     if (headersSent(this.response)) {
-      logger.warn('Session id changed after the response was sent; call session.save() before writing the response');
+      logger.warn(
+        'Session id changed after the response was sent; call session.save() before writing the response',
+      );
       return;
     }
     apply(this.response);

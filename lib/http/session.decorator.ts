@@ -1,4 +1,5 @@
-import { ExecutionContext, UseInterceptors, createParamDecorator } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { UseInterceptors, createParamDecorator } from '@nestjs/common';
 import { loadedSession } from './request-sessions';
 import { SessionInterceptor } from './session.interceptor';
 

@@ -17,8 +17,8 @@ export class SessionInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
-    const req = http.getRequest();
-    const res = http.getResponse();
+    const req = http.getRequest<object>();
+    const res = http.getResponse<object>();
     return new Observable((subscriber) => {
       let handling: { unsubscribe(): void } | undefined;
       let closed = false;
@@ -47,7 +47,7 @@ export class SessionInterceptor implements NestInterceptor {
    */
   private settleThen(req: object, subscriber: Subscriber<unknown>, failure?: { error: unknown }): void {
     const finish = () => (failure ? subscriber.error(failure.error) : subscriber.complete());
-    const saving = this.sessions.settle(req as never);
+    const saving = this.sessions.settle(req);
     if (!saving) return finish();
     saving.then(finish, (saveError) => {
       if (!failure) return subscriber.error(saveError);

@@ -25,7 +25,7 @@ export class VerifiedIdCache {
 
   remember(source: string, raw: string, id: string, key: string): void {
     let entries = this.sources.get(source);
-    if (!entries) this.sources.set(source, (entries = new Map()));
+    if (!entries) this.sources.set(source, (entries = new Map<string, VerifiedId>()));
     if (entries.size >= this.capacity) entries.delete(entries.keys().next().value as string);
     entries.set(raw, { id, key });
   }

@@ -7,8 +7,13 @@ import { MemoryStore } from '../stores/memory/memory.store';
 import { SessionManager } from './session.manager';
 
 /** The module's real manager, wired by Nest. */
-async function manager(options: SessionModuleOptions = {}, store = new MemoryStore()): Promise<SessionManager> {
-  const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot({ ...options, store })] }).compile();
+async function manager(
+  options: SessionModuleOptions = {},
+  store = new MemoryStore(),
+): Promise<SessionManager> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [SessionModule.forRoot({ ...options, store })],
+  }).compile();
   return moduleRef.get(SessionManager);
 }
 

@@ -52,7 +52,7 @@ export class SessionManager {
    * goes out on that response. Pass the response when the request does not lead to it.
    */
   forRequest<T extends object = SessionData>(req: object, res?: object): Promise<Session<T>> {
-    return this.requests.forRequest(req as never, res) as unknown as Promise<Session<T>>;
+    return this.requests.forRequest(req, res) as unknown as Promise<Session<T>>;
   }
 
   /** A session by id, or null when it is unknown, expired or malformed. Changes need `save()`. */
@@ -64,7 +64,10 @@ export class SessionManager {
   }
 
   /** Creates and stores a session now; its `id` is what the client sends in the header. */
-  async create<T extends object = SessionData>(data: Partial<T> = {}, options: CreateSessionOptions = {}): Promise<Session<T>> {
+  async create<T extends object = SessionData>(
+    data: Partial<T> = {},
+    options: CreateSessionOptions = {},
+  ): Promise<Session<T>> {
     const { userId, ttl } = options;
     if (ttl !== undefined) assertTtl(ttl);
     const session = this.factory.fresh(undefined, undefined, {
@@ -108,7 +111,10 @@ export class SessionManager {
    */
   destroyByUser(userId: string, options: { except?: string } = {}): Promise<number> {
     const { except } = options;
-    return this.users.destroyAll(userId, except === undefined ? undefined : isSessionId(except) ? sessionKey(except) : except);
+    return this.users.destroyAll(
+      userId,
+      except === undefined ? undefined : isSessionId(except) ? sessionKey(except) : except,
+    );
   }
 
   /** Destroys the session a handle from `listByUser` names; false when there was none. */

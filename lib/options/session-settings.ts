@@ -1,4 +1,5 @@
-import { HTTP_TOKEN, SessionCookieAttributes, resolveCookieAttributes } from '../cookie/cookie-attributes';
+import type { SessionCookieAttributes } from '../cookie/cookie-attributes';
+import { HTTP_TOKEN, resolveCookieAttributes } from '../cookie/cookie-attributes';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
 import type { SessionIdSource, SessionModuleOptions } from './session-module-options.interface';
 
@@ -69,7 +70,8 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
   const idFrom = options.idFrom ?? DEFAULTS.idFrom;
   if (!Array.isArray(idFrom) || idFrom.length === 0) fail('idFrom must name at least one source');
   for (const source of idFrom) {
-    if (!SOURCES.includes(source)) fail(`idFrom holds '${String(source)}'; use 'cookie', 'header' or 'query'`);
+    if (!SOURCES.includes(source))
+      fail(`idFrom holds '${String(source)}'; use 'cookie', 'header' or 'query'`);
   }
   const header = (options.header ?? DEFAULTS.header).toLowerCase();
   if (!HTTP_TOKEN.test(header)) fail(`header must be a header name, got '${header}'`);
@@ -80,7 +82,10 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
   }
 
   const { maxSessionsPerUser, userLoader } = options;
-  if (maxSessionsPerUser !== undefined && !(Number.isInteger(maxSessionsPerUser) && maxSessionsPerUser >= 1)) {
+  if (
+    maxSessionsPerUser !== undefined &&
+    !(Number.isInteger(maxSessionsPerUser) && maxSessionsPerUser >= 1)
+  ) {
     fail(`maxSessionsPerUser must be an integer >= 1, got ${String(maxSessionsPerUser)}`);
   }
   if (userLoader !== undefined && typeof userLoader !== 'function') {

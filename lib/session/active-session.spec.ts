@@ -78,7 +78,14 @@ describe('Session', () => {
     ['a Map', new Map()],
     ['a Set', new Set([1])],
     ['undefined', undefined],
-    ['a cycle', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      })(),
+    ],
   ])('throws a TypeError at set for %s, and records nothing', (_label, value) => {
     const s = fresh();
     expect(() => s.set('name', value as never)).toThrow(TypeError);
@@ -135,8 +142,17 @@ describe('Session over corrupt stored values', () => {
   it('reads a value that is not JSON (written by something else) as absent, and can overwrite it', async () => {
     const now = Date.now();
     const meta = { createdAt: now, expiresAt: now + 60_000, lastSeenAt: now };
-    const stored = { data: new Map([['name', '{not json'], ['visits', '3']]), meta };
-    const s = defaults.factory.loaded({ id: 'x'.repeat(32), key: 'key' }, stored) as unknown as ActiveSession<Cart>;
+    const stored = {
+      data: new Map([
+        ['name', '{not json'],
+        ['visits', '3'],
+      ]),
+      meta,
+    };
+    const s = defaults.factory.loaded(
+      { id: 'x'.repeat(32), key: 'key' },
+      stored,
+    ) as unknown as ActiveSession<Cart>;
     expect(s.get('name')).toBeUndefined();
     expect(s.has('name')).toBe(false);
     expect(s.all()).toEqual({ visits: 3 });

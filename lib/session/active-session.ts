@@ -172,9 +172,10 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       if (!(await repository.release(previous))) return this.lose();
     }
     const id = generateSessionId();
-    if (!(await this.storeAs(id, sessionKey(id), next, previous, replace ? previous : undefined))) return this.lose();
+    if (!(await this.storeAs(id, sessionKey(id), next, previous, replace ? previous : undefined)))
+      return this.lose();
     // Filed in the old key's place in the user's index: the old key goes now.
-    if (replace) await repository.release(previous!);
+    if (replace) await repository.release(previous);
   }
 
   /**
@@ -182,12 +183,19 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
    * that joins a user without replacing one of theirs (a login, a token session) counts against
    * `maxSessionsPerUser`. False when the user's index refused it.
    */
-  private async storeAs(id: string, key: string, meta: SessionMeta, previous?: string, replaces?: string): Promise<boolean> {
+  private async storeAs(
+    id: string,
+    key: string,
+    meta: SessionMeta,
+    previous?: string,
+    replaces?: string,
+  ): Promise<boolean> {
     const { repository, settings } = this.services;
     const created = { ...meta, ...nextExpiry(meta, Date.now(), settings) };
     const binding: UserBinding = {};
     if (replaces !== undefined) binding.replaces = replaces;
-    else if (meta.userId !== undefined && settings.maxSessionsPerUser !== undefined) binding.limit = settings.maxSessionsPerUser;
+    else if (meta.userId !== undefined && settings.maxSessionsPerUser !== undefined)
+      binding.limit = settings.maxSessionsPerUser;
     if (!(await repository.create(key, this.data.snapshot(), created, previous, binding))) return false;
     this.currentId = id;
     this.currentKey = key;
@@ -243,7 +251,9 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (this.data.changed) return true;
     if (!this.stored) return this.services.settings.saveUninitialized;
     const { settings } = this.services;
-    return nextExpiry(this.meta, Date.now(), settings).expiresAt - this.meta.expiresAt >= settings.touchInterval;
+    return (
+      nextExpiry(this.meta, Date.now(), settings).expiresAt - this.meta.expiresAt >= settings.touchInterval
+    );
   }
 
   private assertOpen(): void {

@@ -147,7 +147,9 @@ export class SessionData {
     }
     const before = this.effective(key);
     const next =
-      this.bytes - (before === undefined ? 0 : entryBytes(key, before)) + (json === undefined ? 0 : entryBytes(key, json));
+      this.bytes -
+      (before === undefined ? 0 : entryBytes(key, before)) +
+      (json === undefined ? 0 : entryBytes(key, json));
     if (json !== undefined && next > this.maxBytes) throw new SessionTooLargeError(key, next, this.maxBytes);
     this.bytes = next;
   }

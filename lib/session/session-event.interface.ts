@@ -1,10 +1,4 @@
-export type SessionEventType =
-  | 'created'
-  | 'regenerated'
-  | 'destroyed'
-  | 'expired'
-  | 'login'
-  | 'logout';
+export type SessionEventType = 'created' | 'regenerated' | 'destroyed' | 'expired' | 'login' | 'logout';
 
 /**
  * Published on `SessionManager.events$`. Sessions are named by `handle` (the key the store files

@@ -45,12 +45,30 @@ export class SessionFactory {
   }
 
   /** A session object over a stored session. */
-  loaded(presented: PresentedId, stored: StoredSession, writer?: SessionIdWriter, origin?: () => SessionOrigin): ActiveSession {
-    return new ActiveSession(this.services, presented.id, presented.key, stored.meta, stored.data, true, writer, origin);
+  loaded(
+    presented: PresentedId,
+    stored: StoredSession,
+    writer?: SessionIdWriter,
+    origin?: () => SessionOrigin,
+  ): ActiveSession {
+    return new ActiveSession(
+      this.services,
+      presented.id,
+      presented.key,
+      stored.meta,
+      stored.data,
+      true,
+      writer,
+      origin,
+    );
   }
 
   /** A new session with a fresh id; stored at its first save with changes. */
-  fresh(writer?: SessionIdWriter, origin: () => SessionOrigin = () => ({}), extra: Partial<SessionMeta> = {}): ActiveSession {
+  fresh(
+    writer?: SessionIdWriter,
+    origin: () => SessionOrigin = () => ({}),
+    extra: Partial<SessionMeta> = {},
+  ): ActiveSession {
     const id = generateSessionId();
     const now = Date.now();
     const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin(), ...extra };

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import { GuardedSessionStore } from '../stores/guarded-session-store';
-import type { SessionChanges, SessionExpiry, SessionMeta, StoredSession, UserBinding } from '../stores/session-store';
+import type {
+  SessionChanges,
+  SessionExpiry,
+  SessionMeta,
+  StoredSession,
+  UserBinding,
+} from '../stores/session-store';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
 import { isAlive } from './expiry';
 import { SessionEvents } from './session-events';
@@ -73,7 +79,11 @@ export class SessionRepository {
    * Destroys the session under `key` and emits `destroyed` (or `logout`) once it is gone. The
    * user id comes from the caller when it knows it, else from the stored session.
    */
-  async destroy(key: string, owner?: { userId?: string }, type: 'destroyed' | 'logout' = 'destroyed'): Promise<boolean> {
+  async destroy(
+    key: string,
+    owner?: { userId?: string },
+    type: 'destroyed' | 'logout' = 'destroyed',
+  ): Promise<boolean> {
     const userId = owner ? owner.userId : (await this.store.load(key))?.meta.userId;
     const destroyed = await this.store.destroy(key);
     if (destroyed) this.events.emit(type, key, userId);

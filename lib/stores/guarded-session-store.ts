@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
-import {
-  CountingStore,
+import type {
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -10,11 +9,8 @@ import {
   StoredSession,
   StoredSessionEntry,
   UserBinding,
-  UserIndexStore,
-  isCountingStore,
-  isSharedCacheStore,
-  isUserIndexStore,
 } from './session-store';
+import { isCountingStore, isSharedCacheStore, isUserIndexStore } from './session-store';
 
 /**
  * The configured store, wrapped once: every call runs within `storeTimeout`, and a failure or a
@@ -95,8 +91,13 @@ export class GuardedSessionStore {
     return this.capability(isSharedCacheStore, 'session.user() and evictUser', 'cache user profiles');
   }
 
-  private capability<C>(guard: (store: SessionStore) => store is SessionStore & C, feature: string, what: string): C {
-    if (!guard(this.store)) throw new TypeError(`${feature} needs a store that can ${what}; ${this.store.constructor.name} cannot`);
+  private capability<C>(
+    guard: (store: SessionStore) => store is SessionStore & C,
+    feature: string,
+    what: string,
+  ): C {
+    if (!guard(this.store))
+      throw new TypeError(`${feature} needs a store that can ${what}; ${this.store.constructor.name} cannot`);
     return this.store;
   }
 
@@ -129,7 +130,11 @@ export class GuardedSessionStore {
         resolve(value);
       }, fail);
       queueMicrotask(() => {
-        if (!settled) timer = setTimeout(() => fail(new Error(`no answer within ${this.timeout} ms (storeTimeout)`)), this.timeout);
+        if (!settled)
+          timer = setTimeout(
+            () => fail(new Error(`no answer within ${this.timeout} ms (storeTimeout)`)),
+            this.timeout,
+          );
       });
     });
   }
@@ -137,7 +142,9 @@ export class GuardedSessionStore {
   private recordFailure(operation: string, cause: unknown): void {
     if (this.failures++ > 0) return;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    this.logger.error(`Session store unavailable: ${operation} failed: ${reason}; session routes answer 503 until it is back`);
+    this.logger.error(
+      `Session store unavailable: ${operation} failed: ${reason}; session routes answer 503 until it is back`,
+    );
   }
 
   private recordRecovery(): void {

@@ -29,7 +29,10 @@ describe.each(ADAPTERS)('session cookie (%s)', (adapter) => {
     const before = store.total;
     const res = await request(app.getHttpServer()).get('/untouched').expect(200);
     expect(sessionCookie(res)).toBeUndefined();
-    const withCookie = await request(app.getHttpServer()).get('/untouched').set('Cookie', 'sid=whatever').expect(200);
+    const withCookie = await request(app.getHttpServer())
+      .get('/untouched')
+      .set('Cookie', 'sid=whatever')
+      .expect(200);
     expect(sessionCookie(withCookie)).toBeUndefined();
     expect(store.total).toBe(before);
   });
@@ -58,7 +61,10 @@ describe.each(ADAPTERS)('Secure behind HTTPS (%s)', (adapter) => {
   it('marks the cookie Secure when a trusted proxy says the request came over HTTPS', async () => {
     const app = await createSessionTestApp(adapter, {}, [], { trustProxy: true });
     try {
-      const res = await request(app.getHttpServer()).post('/set/a').set('X-Forwarded-Proto', 'https').expect(201);
+      const res = await request(app.getHttpServer())
+        .post('/set/a')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(201);
       expect(sessionCookie(res)).toContain('; Secure');
     } finally {
       await app.close();
@@ -68,7 +74,10 @@ describe.each(ADAPTERS)('Secure behind HTTPS (%s)', (adapter) => {
   it('does not trust X-Forwarded-Proto from an untrusted client', async () => {
     const app = await createSessionTestApp(adapter, {});
     try {
-      const res = await request(app.getHttpServer()).post('/set/a').set('X-Forwarded-Proto', 'https').expect(201);
+      const res = await request(app.getHttpServer())
+        .post('/set/a')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(201);
       expect(sessionCookie(res)).not.toContain('Secure');
     } finally {
       await app.close();
@@ -76,12 +85,17 @@ describe.each(ADAPTERS)('Secure behind HTTPS (%s)', (adapter) => {
   });
 
   it("never sends SameSite=None without Secure: 'none' with secure 'auto' is Lax over plain HTTP", async () => {
-    const app = await createSessionTestApp(adapter, { cookie: { sameSite: 'none' } }, [], { trustProxy: true });
+    const app = await createSessionTestApp(adapter, { cookie: { sameSite: 'none' } }, [], {
+      trustProxy: true,
+    });
     try {
       const plain = sessionCookie(await request(app.getHttpServer()).post('/set/a').expect(201))!;
       expect(plain).toContain('SameSite=Lax');
       expect(plain).not.toContain('Secure');
-      const https = await request(app.getHttpServer()).post('/set/a').set('X-Forwarded-Proto', 'https').expect(201);
+      const https = await request(app.getHttpServer())
+        .post('/set/a')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(201);
       expect(sessionCookie(https)).toMatch(/; Secure; SameSite=None$/);
     } finally {
       await app.close();

@@ -4,7 +4,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
 import { sessionKey } from '../../lib/id/session-key';
-import { RedisServerHandle, startRedisServer } from '../support/redis-server';
+import type { RedisServerHandle } from '../support/redis-server';
+import { startRedisServer } from '../support/redis-server';
 import { ADAPTERS, cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
 
 describe.each(ADAPTERS)('corrupt data in Redis (%s)', (adapter) => {

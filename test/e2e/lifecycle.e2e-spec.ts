@@ -10,12 +10,16 @@ describe.each(ADAPTERS)('session lifecycle (%s)', (adapter) => {
   });
   afterAll(() => app.close());
 
-  const login = async () => cookiePair(sessionCookie(await request(app.getHttpServer()).post('/set/user?value=ada')));
+  const login = async () =>
+    cookiePair(sessionCookie(await request(app.getHttpServer()).post('/set/user?value=ada')));
 
   it('keeps the old session dead when logout races a slow request on it', async () => {
     const cookie = await login();
     const server = app.getHttpServer();
-    const slow = request(server).post('/slow/late?ms=300').set('Cookie', cookie).then((r) => r);
+    const slow = request(server)
+      .post('/slow/late?ms=300')
+      .set('Cookie', cookie)
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 80));
     const logout = await request(server).post('/logout').set('Cookie', cookie).expect(201);
     expect(sessionCookie(logout)).toMatch(/^sid=;.*Max-Age=0/);
@@ -31,7 +35,10 @@ describe.each(ADAPTERS)('session lifecycle (%s)', (adapter) => {
   it('keeps the regenerated session only under its new id when a slow request races regenerate', async () => {
     const cookie = await login();
     const server = app.getHttpServer();
-    const slow = request(server).post('/slow/late?ms=300').set('Cookie', cookie).then((r) => r);
+    const slow = request(server)
+      .post('/slow/late?ms=300')
+      .set('Cookie', cookie)
+      .then((r) => r);
     await new Promise((r) => setTimeout(r, 80));
     const regen = await request(server).post('/regenerate').set('Cookie', cookie).expect(201);
     await slow;
@@ -45,9 +52,14 @@ describe.each(ADAPTERS)('session lifecycle (%s)', (adapter) => {
     async (step) => {
       const cookie = await login();
       const server = app.getHttpServer();
-      const slow = request(server).post('/slow/late?ms=300').set('Cookie', cookie).then((r) => r);
+      const slow = request(server)
+        .post('/slow/late?ms=300')
+        .set('Cookie', cookie)
+        .then((r) => r);
       await new Promise((r) => setTimeout(r, 80));
-      const moved = await request(server).post(step === 'login' ? '/login/ada' : '/regenerate').set('Cookie', cookie);
+      const moved = await request(server)
+        .post(step === 'login' ? '/login/ada' : '/regenerate')
+        .set('Cookie', cookie);
       const fresh = cookiePair(sessionCookie(moved));
       const slowRes = await slow;
       // Its save was dropped, and it must not send `sid=; Max-Age=0`: arriving after the new
@@ -115,7 +127,9 @@ describe.each(ADAPTERS)('ids by header and query (%s)', (adapter) => {
     const other = await createSessionTestApp(adapter, {});
     try {
       const cookie = cookiePair(sessionCookie(await request(other.getHttpServer()).post('/set/q')));
-      const read = await request(other.getHttpServer()).get(`/read?sid=${cookie.split('=')[1]}`).expect(200);
+      const read = await request(other.getHttpServer())
+        .get(`/read?sid=${cookie.split('=')[1]}`)
+        .expect(200);
       expect(read.body.isNew).toBe(true);
     } finally {
       await other.close();

@@ -44,14 +44,20 @@ describe.each(ADAPTERS)('registering the module (%s)', (adapter) => {
       SessionModule.forRootAsync({
         imports: [AppConfigModule],
         inject: [AppConfig],
-        useFactory: (config: AppConfig) => ({ cookie: { name: config.sessionCookieName }, idleTimeout: config.idle }),
+        useFactory: (config: AppConfig) => ({
+          cookie: { name: config.sessionCookieName },
+          idleTimeout: config.idle,
+        }),
       }),
     );
     try {
       const res = await request(app.getHttpServer()).post('/set/a').expect(201);
       const cookie = sessionCookie(res, 'config.sid');
       expect(cookie).toBeDefined();
-      const read = await request(app.getHttpServer()).get('/read').set('Cookie', cookiePair(cookie)).expect(200);
+      const read = await request(app.getHttpServer())
+        .get('/read')
+        .set('Cookie', cookiePair(cookie))
+        .expect(200);
       expect(read.body.data).toEqual({ a: 'a' });
     } finally {
       await app.close();
@@ -81,10 +87,15 @@ describe('store provider', () => {
   });
 
   it('builds a store from { useClass } with its dependencies injected', async () => {
-    @Module({ imports: [AppConfigModule, SessionModule.forRootAsync({
-      imports: [AppConfigModule],
-      useFactory: () => ({ store: { useClass: ConfiguredStore } }),
-    })] })
+    @Module({
+      imports: [
+        AppConfigModule,
+        SessionModule.forRootAsync({
+          imports: [AppConfigModule],
+          useFactory: () => ({ store: { useClass: ConfiguredStore } }),
+        }),
+      ],
+    })
     class AppModule {}
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const store = moduleRef.get(SessionStore);
@@ -103,10 +114,14 @@ describe('store provider', () => {
     [{ store: {} }, 'store must be a SessionStore instance'],
     [{ cookie: { sameSite: 'none', secure: false } }, "cookie.sameSite 'none' requires"],
   ])('fails at start-up naming the bad option: %j', async (options, message) => {
-    const start = Test.createTestingModule({ imports: [SessionModule.forRoot(options as SessionModuleOptions)] }).compile();
+    const start = Test.createTestingModule({
+      imports: [SessionModule.forRoot(options as SessionModuleOptions)],
+    }).compile();
     await expect(start).rejects.toThrow(InvalidSessionOptionsError);
     await expect(
-      Test.createTestingModule({ imports: [SessionModule.forRoot(options as SessionModuleOptions)] }).compile(),
+      Test.createTestingModule({
+        imports: [SessionModule.forRoot(options as SessionModuleOptions)],
+      }).compile(),
     ).rejects.toThrow(message);
   });
 });

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { RedisServerHandle, startRedisServer } from '../support/redis-server';
+import type { RedisServerHandle } from '../support/redis-server';
+import { startRedisServer } from '../support/redis-server';
 import { cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
 
 describe('two app instances sharing one Redis (Express and Fastify)', () => {
@@ -35,7 +36,11 @@ describe('two app instances sharing one Redis (Express and Fastify)', () => {
     const [a, b] = servers();
     const cookie = cookiePair(sessionCookie(await request(a).post('/set/seed')));
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => request(i % 2 ? b : a).post(`/set/k_${i}`).set('Cookie', cookie)),
+      Array.from({ length: 100 }, (_, i) =>
+        request(i % 2 ? b : a)
+          .post(`/set/k_${i}`)
+          .set('Cookie', cookie),
+      ),
     );
     expect(results.map((r) => r.status).every((s) => s === 201)).toBe(true);
     const { body } = await request(b).get('/read').set('Cookie', cookie).expect(200);
@@ -45,7 +50,13 @@ describe('two app instances sharing one Redis (Express and Fastify)', () => {
   it('counts all 100 concurrent increments made through both instances', async () => {
     const [a, b] = servers();
     const cookie = cookiePair(sessionCookie(await request(a).post('/set/seed')));
-    await Promise.all(Array.from({ length: 100 }, (_, i) => request(i % 2 ? b : a).post('/incr').set('Cookie', cookie)));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        request(i % 2 ? b : a)
+          .post('/incr')
+          .set('Cookie', cookie),
+      ),
+    );
     const { body } = await request(a).get('/read').set('Cookie', cookie).expect(200);
     expect(body.data.n).toBe(100);
   });

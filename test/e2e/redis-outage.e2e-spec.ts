@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { RedisServerHandle, startRedisServer } from '../support/redis-server';
+import type { RedisServerHandle } from '../support/redis-server';
+import { startRedisServer } from '../support/redis-server';
 import { ADAPTERS, cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
 
 describe.each(ADAPTERS)('Redis outage under traffic (%s)', (adapter) => {
@@ -16,9 +17,17 @@ describe.each(ADAPTERS)('Redis outage under traffic (%s)', (adapter) => {
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
     server = await startRedisServer();
-    client = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    client = new Redis({
+      host: server.host,
+      port: server.port,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
     client.on('error', () => undefined);
-    app = await createSessionTestApp(adapter, { store: new RedisStore({ client, commandTimeout: 500 }), storeTimeout: 800 });
+    app = await createSessionTestApp(adapter, {
+      store: new RedisStore({ client, commandTimeout: 500 }),
+      storeTimeout: 800,
+    });
   });
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
@@ -34,7 +43,10 @@ describe.each(ADAPTERS)('Redis outage under traffic (%s)', (adapter) => {
     // traffic in flight while the server dies
     const inFlight = Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        request(http).post(i % 2 ? '/incr' : '/set/k').set('Cookie', cookie).then((r) => r.status),
+        request(http)
+          .post(i % 2 ? '/incr' : '/set/k')
+          .set('Cookie', cookie)
+          .then((r) => r.status),
       ),
     );
     await server.kill();
@@ -63,7 +75,9 @@ describe.each(ADAPTERS)('Redis outage under traffic (%s)', (adapter) => {
     }
     expect(recovered).toBe(1);
     const fresh = cookiePair(sessionCookie(await request(http).post('/set/again?value=1').expect(201)));
-    expect((await request(http).get('/read').set('Cookie', fresh).expect(200)).body.data).toEqual({ again: '1' });
+    expect((await request(http).get('/read').set('Cookie', fresh).expect(200)).body.data).toEqual({
+      again: '1',
+    });
     expect(unhandled).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,9 @@ let server: RedisServerHandle;
 
 /** An app's own Redis module, as users have one: the client is a provider the app owns. */
 @Module({
-  providers: [{ provide: REDIS_CLIENT, useFactory: () => new Redis({ host: server.host, port: server.port }) }],
+  providers: [
+    { provide: REDIS_CLIENT, useFactory: () => new Redis({ host: server.host, port: server.port }) },
+  ],
   exports: [REDIS_CLIENT],
 })
 class RedisModule {}
@@ -33,7 +35,9 @@ describe('registering RedisStore', () => {
     );
     const client = app.get<Redis>(REDIS_CLIENT, { strict: false });
     const res = await request(app.getHttpServer()).post('/set/a?value=1').expect(201);
-    const read = await request(app.getHttpServer()).get('/read').set('Cookie', cookiePair(sessionCookie(res)));
+    const read = await request(app.getHttpServer())
+      .get('/read')
+      .set('Cookie', cookiePair(sessionCookie(res)));
     expect(read.body.data).toEqual({ a: '1' });
     expect((await client.keys('async:*')).length).toBe(1);
     await app.close();
@@ -46,12 +50,17 @@ describe('registering RedisStore', () => {
       store: RedisStore.connect(`redis://${server.host}:${server.port}`),
     });
     await request(app.getHttpServer()).post('/set/a').expect(201);
-    const store = app.get(SessionStore) as unknown as { ownedClient?: Redis };
+    const store = app.get<SessionStore, { ownedClient?: Redis }>(SessionStore);
     const client = store.ownedClient!;
     expect(client.status).toBe('ready');
     const closed = new Promise((resolve) => client.once('end', resolve));
     await app.close();
     // QUIT was answered during shutdown; the socket's end follows on the next turns.
-    await expect(Promise.race([closed.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still open'), 1_000))])).resolves.toBe('ended');
+    await expect(
+      Promise.race([
+        closed.then(() => 'ended'),
+        new Promise((r) => setTimeout(() => r('still open'), 1_000)),
+      ]),
+    ).resolves.toBe('ended');
   });
 });

@@ -47,7 +47,10 @@ class RefusingGuard implements CanActivate {
 @Injectable()
 class AnsweringMiddleware implements NestMiddleware {
   constructor(private readonly sessions: SessionManager) {}
-  async use(req: object, res: { statusCode: number; setHeader(n: string, v: string): void; end(b: string): void }) {
+  async use(
+    req: object,
+    res: { statusCode: number; setHeader(n: string, v: string): void; end(b: string): void },
+  ) {
     const session = await this.sessions.forRequest<{ answeredBy: string }>(req);
     session.set('answeredBy', 'middleware');
     res.statusCode = 200;
@@ -86,7 +89,11 @@ class LifecycleController {
   }
 }
 
-@Module({ imports: [SessionModule.forRoot({})], controllers: [LifecycleController], providers: [CountingGuard, RefusingGuard] })
+@Module({
+  imports: [SessionModule.forRoot({})],
+  controllers: [LifecycleController],
+  providers: [CountingGuard, RefusingGuard],
+})
 class LifecycleModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer.apply(AnsweringMiddleware).forRoutes('middleware');
@@ -96,9 +103,13 @@ class LifecycleModule implements NestModule {
 describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (%s)', (adapter) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await NestFactory.create(LifecycleModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
-      logger: false,
-    });
+    app = await NestFactory.create(
+      LifecycleModule,
+      adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+      {
+        logger: false,
+      },
+    );
     await app.init();
     if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
   });
@@ -115,7 +126,9 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     const res = await request(app.getHttpServer()).get('/untouched').expect(200);
     expect(res.body).toEqual({ ok: true });
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect([intercept.mock.calls.length, load.mock.calls.length, forRequest.mock.calls.length]).toEqual([0, 0, 0]);
+    expect([intercept.mock.calls.length, load.mock.calls.length, forRequest.mock.calls.length]).toEqual([
+      0, 0, 0,
+    ]);
     // and the route that takes @Session() does go through it
     await request(app.getHttpServer()).get('/read').expect(200);
     expect(intercept).toHaveBeenCalledTimes(1);

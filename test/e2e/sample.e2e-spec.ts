@@ -22,7 +22,12 @@ describe('sample app', () => {
     const second = await request(server).get('/').set('Cookie', cookie).expect(200);
     expect(second.text).toContain('<strong id="visits">2</strong>');
 
-    await request(server).post('/name').type('form').send({ name: '<Ada>' }).set('Cookie', cookie).expect(303);
+    await request(server)
+      .post('/name')
+      .type('form')
+      .send({ name: '<Ada>' })
+      .set('Cookie', cookie)
+      .expect(303);
     const named = await request(server).get('/').set('Cookie', cookie).expect(200);
     expect(named.text).toContain('Welcome back, &#60;Ada&#62;!');
     expect(named.text).toContain('<strong id="visits">3</strong>');

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { SentinelGroup, startSentinelGroup, waitUntil } from '../support/redis-server';
+import type { SentinelGroup } from '../support/redis-server';
+import { startSentinelGroup, waitUntil } from '../support/redis-server';
 import { cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
 
 describe('Sentinel failover under HTTP traffic', () => {
@@ -36,15 +37,26 @@ describe('Sentinel failover under HTTP traffic', () => {
     const statuses: number[] = [];
     const traffic = (async () => {
       for (let i = 0; running && i < 2_000; i++) {
-        statuses.push((await request(http).post('/incr').set('Cookie', cookies[i % 10])).status);
+        statuses.push(
+          (
+            await request(http)
+              .post('/incr')
+              .set('Cookie', cookies[i % 10])
+          ).status,
+        );
       }
     })();
     const oldMaster = group.master.port;
     await group.master.kill();
     await waitUntil('a new master', async () => (await group.currentMasterPort()) !== oldMaster, 20_000, 100);
-    await waitUntil('session writes to succeed again', async () => {
-      return (await request(http).post('/set/probe')).status === 201;
-    }, 20_000, 100);
+    await waitUntil(
+      'session writes to succeed again',
+      async () => {
+        return (await request(http).post('/set/probe')).status === 201;
+      },
+      20_000,
+      100,
+    );
     running = false;
     await traffic;
 

@@ -80,9 +80,21 @@ describe.each(ADAPTERS)('ids the server did not issue (%s)', (adapter) => {
   });
 
   it.each([
-    ['random bytes', Buffer.concat([Buffer.from('Cookie: sid='), randomBytes(64).map((b) => (b < 32 || b === 59 || b === 127 ? 65 : b))])],
+    [
+      'random bytes',
+      Buffer.concat([
+        Buffer.from('Cookie: sid='),
+        randomBytes(64).map((b) => (b < 32 || b === 59 || b === 127 ? 65 : b)),
+      ]),
+    ],
     ['non-ASCII UTF-8', Buffer.from('Cookie: sid=сессия✓; other=1', 'utf8')],
-    ['a 10 KB x-session-id of random bytes', Buffer.concat([Buffer.from('x-session-id: '), randomBytes(10_240).map((b) => (b < 32 || b === 127 ? 66 : b))])],
+    [
+      'a 10 KB x-session-id of random bytes',
+      Buffer.concat([
+        Buffer.from('x-session-id: '),
+        randomBytes(10_240).map((b) => (b < 32 || b === 127 ? 66 : b)),
+      ]),
+    ],
   ])('answers 2xx with a fresh session to raw bytes: %s', async (_label, header) => {
     const res = await rawRequest(app, 'GET', '/read', [header]);
     expect(res.status).toBe(200);
@@ -129,7 +141,11 @@ describe.each(ADAPTERS)('timeouts (%s)', (adapter) => {
   });
 
   it('keeps an active session past idleTimeout, but not past absoluteTimeout', async () => {
-    const app = await createSessionTestApp(adapter, { idleTimeout: 400, absoluteTimeout: 1_200, touchInterval: 50 });
+    const app = await createSessionTestApp(adapter, {
+      idleTimeout: 400,
+      absoluteTimeout: 1_200,
+      touchInterval: 50,
+    });
     try {
       const cookie = cookiePair(sessionCookie(await request(app.getHttpServer()).post('/set/a')));
       const seen: boolean[] = [];

@@ -3,7 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionManager, SessionModule } from '../../lib';
 import { ADAPTERS, cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
-import { StoreFixture, memoryFixture, redisFixture } from '../support/store-fixtures';
+import type { StoreFixture } from '../support/store-fixtures';
+import { memoryFixture, redisFixture } from '../support/store-fixtures';
 import { UserTestModule } from '../support/user-test-module';
 
 const ROUNDS = 20;
@@ -19,9 +20,11 @@ describe.each(cases)('per-user operations under races on %s (%s)', (_store, adap
   const apps: INestApplication[] = [];
 
   const start = async (maxSessionsPerUser?: number) => {
-    const app = await createSessionTestApp(adapter, SessionModule.forRoot({ store: fixture.store, maxSessionsPerUser, userLoader: async (id) => ({ id }) }), [
-      { module: UserTestModule },
-    ]);
+    const app = await createSessionTestApp(
+      adapter,
+      SessionModule.forRoot({ store: fixture.store, maxSessionsPerUser, userLoader: async (id) => ({ id }) }),
+      [{ module: UserTestModule }],
+    );
     apps.push(app);
     return app;
   };
@@ -50,16 +53,19 @@ describe.each(cases)('per-user operations under races on %s (%s)', (_store, adap
       app = await start(limit);
     });
 
-    it.each([2, 5, 20])(`keeps exactly min(K, limit) sessions of K simultaneous logins, ${ROUNDS} rounds (K = %i)`, async (k) => {
-      const survivors: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const userId = unique(`u${k}`);
-        const cookies = await Promise.all(Array.from({ length: k }, () => login(app, userId)));
-        survivors.push((await alive(app, userId, cookies)).length);
-        expect(await app.get(SessionManager).listByUser(userId)).toHaveLength(Math.min(k, limit));
-      }
-      expect(survivors).toEqual(Array(ROUNDS).fill(Math.min(k, limit)));
-    });
+    it.each([2, 5, 20])(
+      `keeps exactly min(K, limit) sessions of K simultaneous logins, ${ROUNDS} rounds (K = %i)`,
+      async (k) => {
+        const survivors: number[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          const userId = unique(`u${k}`);
+          const cookies = await Promise.all(Array.from({ length: k }, () => login(app, userId)));
+          survivors.push((await alive(app, userId, cookies)).length);
+          expect(await app.get(SessionManager).listByUser(userId)).toHaveLength(Math.min(k, limit));
+        }
+        expect(survivors).toEqual(Array(ROUNDS).fill(Math.min(k, limit)));
+      },
+    );
   });
 
   it(`makes "log out everywhere" final for sessions being regenerated meanwhile, ${ROUNDS} rounds`, async () => {
@@ -72,10 +78,14 @@ describe.each(cases)('per-user operations under races on %s (%s)', (_store, adap
       for (let i = 0; i < 4; i++) cookies.push(await login(app, userId));
       // The logout lands at a different point of the regenerations each round.
       const [regenerated] = await Promise.all([
-        Promise.all(cookies.map((cookie) => request(app.getHttpServer()).post('/regenerate').set('Cookie', cookie))),
+        Promise.all(
+          cookies.map((cookie) => request(app.getHttpServer()).post('/regenerate').set('Cookie', cookie)),
+        ),
         sleep(round % 8).then(() => sessions.destroyByUser(userId)),
       ]);
-      const moved = regenerated.map((res) => sessionCookie(res)).filter((c): c is string => c !== undefined && !c.startsWith('sid=;'));
+      const moved = regenerated
+        .map((res) => sessionCookie(res))
+        .filter((c): c is string => c !== undefined && !c.startsWith('sid=;'));
       survived += (await alive(app, userId, [...cookies, ...moved.map(cookiePair)])).length;
       expect(await sessions.listByUser(userId)).toEqual([]);
     }

@@ -1,12 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionEvent, SessionManager, SessionModule, SessionModuleOptions } from '../../lib';
+import type { SessionEvent, SessionModuleOptions } from '../../lib';
+import { SessionManager, SessionModule } from '../../lib';
 import { ADAPTERS, cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
-import { STORE_FIXTURES, StoreFixture } from '../support/store-fixtures';
+import type { StoreFixture } from '../support/store-fixtures';
+import { STORE_FIXTURES } from '../support/store-fixtures';
 import { UserTestModule } from '../support/user-test-module';
 
-const cases = STORE_FIXTURES.flatMap(([store, make]) => ADAPTERS.map((adapter) => [store, adapter, make] as const));
+const cases = STORE_FIXTURES.flatMap(([store, make]) =>
+  ADAPTERS.map((adapter) => [store, adapter, make] as const),
+);
 
 describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, make) => {
   let fixture: StoreFixture;
@@ -34,12 +38,19 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
   const unique = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
   async function loginAs(app: INestApplication, userId: string, agent = 'test-agent'): Promise<string> {
-    const res = await request(app.getHttpServer()).post(`/user/login/${userId}`).set('User-Agent', agent).expect(201);
+    const res = await request(app.getHttpServer())
+      .post(`/user/login/${userId}`)
+      .set('User-Agent', agent)
+      .expect(201);
     return cookiePair(sessionCookie(res));
   }
 
   const me = (app: INestApplication, cookie: string) =>
-    request(app.getHttpServer()).get('/user/me').set('Cookie', cookie).expect(200).then((r) => r.body);
+    request(app.getHttpServer())
+      .get('/user/me')
+      .set('Cookie', cookie)
+      .expect(200)
+      .then((r) => r.body);
 
   beforeAll(async () => {
     fixture = await make();
@@ -68,16 +79,24 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
     const phone = await loginAs(app, user, 'Phone/1.0');
     const laptop = await loginAs(app, user, 'Laptop/2.0');
     const tablet = await loginAs(app, user, 'Tablet/3.0');
-    const devices = (await request(app.getHttpServer()).get('/user/devices').set('Cookie', laptop).expect(200)).body;
+    const devices = (
+      await request(app.getHttpServer()).get('/user/devices').set('Cookie', laptop).expect(200)
+    ).body;
     expect(devices).toHaveLength(3);
-    expect(devices.map((d: { userAgent: string }) => d.userAgent)).toEqual(['Phone/1.0', 'Laptop/2.0', 'Tablet/3.0']);
+    expect(devices.map((d: { userAgent: string }) => d.userAgent)).toEqual([
+      'Phone/1.0',
+      'Laptop/2.0',
+      'Tablet/3.0',
+    ]);
     for (const d of devices) {
       expect(d.handle).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(new Date(d.lastSeenAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
       expect(new Date(d.expiresAt).getTime()).toBeGreaterThan(Date.now());
     }
 
-    const { ended } = (await request(app.getHttpServer()).post('/user/logout-others').set('Cookie', laptop).expect(201)).body;
+    const { ended } = (
+      await request(app.getHttpServer()).post('/user/logout-others').set('Cookie', laptop).expect(201)
+    ).body;
     expect(ended).toBe(2);
     expect(await me(app, phone)).toMatchObject({ isNew: true, userId: null });
     expect(await me(app, tablet)).toMatchObject({ isNew: true, userId: null });
@@ -90,7 +109,10 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
     const cookie = await loginAs(app, user);
     const [device] = (await request(app.getHttpServer()).get('/user/devices').set('Cookie', cookie)).body;
     expect(await me(app, `sid=${device.handle}`)).toMatchObject({ isNew: true, userId: null });
-    const byHeader = await request(app.getHttpServer()).get('/user/me').set('x-session-id', device.handle).expect(200);
+    const byHeader = await request(app.getHttpServer())
+      .get('/user/me')
+      .set('x-session-id', device.handle)
+      .expect(200);
     expect(byHeader.body).toMatchObject({ isNew: true, userId: null });
     // and the handle does revoke
     const sessions = app.get(SessionManager);
@@ -139,7 +161,9 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
     const live = await Promise.all([1, 2, 3].map(() => sessions.create({}, { userId: user, ttl: 60_000 })));
     await new Promise((r) => setTimeout(r, 600));
     const listed = await sessions.listByUser(user);
-    expect(listed.map((s) => s.handle).sort()).toEqual(live.map((s) => (s as unknown as { handle: string }).handle).sort());
+    expect(listed.map((s) => s.handle).sort()).toEqual(
+      live.map((s) => (s as unknown as { handle: string }).handle).sort(),
+    );
     expect(await fixture.indexSize(user)).toBe(3);
   }, 60_000);
 
@@ -174,7 +198,10 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
     const app = await start();
     const user = unique('token');
     const session = await app.get(SessionManager).create({ scope: 'api' }, { userId: user });
-    const res = await request(app.getHttpServer()).get('/user/me').set('x-session-id', session.id).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/user/me')
+      .set('x-session-id', session.id)
+      .expect(200);
     expect(res.body).toMatchObject({ isNew: false, userId: user });
     expect(await app.get(SessionManager).listByUser(user)).toHaveLength(1);
   });

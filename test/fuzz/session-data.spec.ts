@@ -5,9 +5,9 @@ import { MemoryStore } from '../../lib';
 import { sessionKey } from '../../lib/id/session-key';
 import { ADAPTERS, createSessionTestApp } from '../support/session-test-app';
 import { signSessionIdForTest } from '../support/sign';
+import type { FuzzResponse } from './fuzz-support';
 import {
   FuzzHttp,
-  FuzzResponse,
   FuzzTally,
   FUZZ_TEST_TIMEOUT_MS,
   characterArb,

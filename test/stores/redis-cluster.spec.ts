@@ -2,7 +2,8 @@ import { Cluster } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { RedisClusterHandle, startCluster } from '../support/redis-server';
+import type { RedisClusterHandle } from '../support/redis-server';
+import { startCluster } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
 import { changes, describeStoreConformance } from './store-conformance';
 
@@ -52,7 +53,9 @@ describe('RedisStore on Cluster', () => {
     const key = randomBytes(32).toString('base64url');
     const now = Date.now();
     const expiry = { expiresAt: now + 60_000, lastSeenAt: now };
-    expect(await store.apply(key, changes({ set: new Map([['a', '1']]) }), expiry, { createdAt: now, ...expiry })).toBe(true);
+    expect(
+      await store.apply(key, changes({ set: new Map([['a', '1']]) }), expiry, { createdAt: now, ...expiry }),
+    ).toBe(true);
     expect((await store.load(key))?.data.get('a')).toBe('1');
     await store.onApplicationShutdown();
     await expect(store.load(key)).rejects.toThrow(/^RedisStore load failed: /);

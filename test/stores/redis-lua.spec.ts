@@ -2,8 +2,10 @@ import { Redis } from 'ioredis';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LuaLayout, loadLuaScript, sessionScripts } from '../../lib/stores/redis/redis-scripts';
-import { RedisServerHandle, startRedisServer } from '../support/redis-server';
+import type { LuaLayout } from '../../lib/stores/redis/redis-scripts';
+import { loadLuaScript, sessionScripts } from '../../lib/stores/redis/redis-scripts';
+import type { RedisServerHandle } from '../support/redis-server';
+import { startRedisServer } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
 
 const LUA_DIR = join(__dirname, '../../lib/stores/redis/lua');

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { RedisServerHandle, startRedisServer, waitUntil } from '../support/redis-server';
+import type { RedisServerHandle } from '../support/redis-server';
+import { startRedisServer, waitUntil } from '../support/redis-server';
 import { changes } from './store-conformance';
 
 /** The stores' `commandTimeout`: how long a call waits for the client's first connection. */

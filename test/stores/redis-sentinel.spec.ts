@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
-import { SentinelGroup, startSentinelGroup, waitUntil } from '../support/redis-server';
+import type { SentinelGroup } from '../support/redis-server';
+import { startSentinelGroup, waitUntil } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
 import { changes, describeStoreConformance } from './store-conformance';
 
@@ -41,10 +42,15 @@ describe('RedisStore on Sentinel', () => {
     expect(await group.currentMasterPort()).toBe(group.replica.port);
 
     // Calls fail fast while the client reconnects, then succeed against the promoted replica.
-    await waitUntil('the store to write again', async () => {
-      const probe = randomBytes(32).toString('base64url');
-      return store.apply(probe, changes({}), expiry(), meta());
-    }, 20_000, 100);
+    await waitUntil(
+      'the store to write again',
+      async () => {
+        const probe = randomBytes(32).toString('base64url');
+        return store.apply(probe, changes({}), expiry(), meta());
+      },
+      20_000,
+      100,
+    );
     for (const [i, key] of keys.entries()) {
       expect((await store.load(key))?.data.get('i')).toBe(String(i));
     }

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
+import type {
   SessionChanges,
   SessionExpiry,
   SessionMeta,
   SessionStore,
-  isCountingStore,
-  isSharedCacheStore,
-  isUserIndexStore,
   UserBinding,
 } from '../../lib/stores/session-store';
+import { isCountingStore, isSharedCacheStore, isUserIndexStore } from '../../lib/stores/session-store';
 
 /** How a store under test is made and, afterwards, disposed of. */
 export interface StoreUnderTest {
@@ -105,7 +103,11 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
         changes({
           set: new Map([['added', '"x"']]),
           delete: new Set(['drop']),
-          increment: new Map([['n', 3], ['fresh', 2], ['half', 0.5]]),
+          increment: new Map([
+            ['n', 3],
+            ['fresh', 2],
+            ['half', 0.5],
+          ]),
         }),
         expiryIn(60_000),
       );
@@ -127,7 +129,17 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
     it('adds increments as JavaScript numbers do: exact integers, the same doubles', async () => {
       const k = await create({ big: 2 ** 53 - 3, f: 0.1, neg: -1 });
       const step = (big: number, f: number) =>
-        store.apply(k, changes({ increment: new Map([['big', big], ['f', f], ['neg', -0.5]]) }), expiryIn(60_000));
+        store.apply(
+          k,
+          changes({
+            increment: new Map([
+              ['big', big],
+              ['f', f],
+              ['neg', -0.5],
+            ]),
+          }),
+          expiryIn(60_000),
+        );
       await step(1, 0.2);
       await step(1, 1 / 3);
       const data = decoded((await store.load(k))!.data);
@@ -214,7 +226,7 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
       expect(await store.count()).toBe(before + 2);
     });
 
-    it('lists a user\'s live sessions oldest first when it keeps a user index', async (ctx) => {
+    it("lists a user's live sessions oldest first when it keeps a user index", async (ctx) => {
       if (!isUserIndexStore(store)) return ctx.skip();
       const userId = `user-${randomUUID()}`;
       const first = await create({}, 60_000, { userId, userAgent: 'first' });
@@ -304,7 +316,9 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
         if (!isUserIndexStore(store)) return ctx.skip();
         const userId = userOf();
         const start = Date.now();
-        const logins = await Promise.all(Array.from({ length: 20 }, (_, i) => bind(userId, start + i, { limit })));
+        const logins = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => bind(userId, start + i, { limit })),
+        );
         const keys = logins.map((l) => l.k);
         expect(await alive(keys)).toEqual(keys.slice(-limit));
       });
@@ -321,7 +335,10 @@ export function describeStoreConformance(name: string, make: () => Promise<Store
           if (moved.created) await store.destroy(old);
           return moved;
         };
-        const [moved] = await Promise.all([Promise.all(sessions.map(regenerate)), store.destroyByUser(userId)]);
+        const [moved] = await Promise.all([
+          Promise.all(sessions.map(regenerate)),
+          store.destroyByUser(userId),
+        ]);
         // A regeneration filed before the logout was destroyed by it; one after it was refused.
         expect(await alive([...sessions, ...moved.map((m) => m.k)])).toEqual([]);
       });

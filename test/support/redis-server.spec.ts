@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisServerHandle, startRedisServer } from './redis-server';
+import type { RedisServerHandle } from './redis-server';
+import { startRedisServer } from './redis-server';
 
 const alive = (pid: number) => {
   try {
@@ -14,7 +15,7 @@ describe('redis-server test harness', () => {
   const handles: RedisServerHandle[] = [];
   afterAll(() => Promise.all(handles.map((h) => h.stop())));
 
-  it('starts a private server on a free loopback port, not the machine\'s 6379', async () => {
+  it("starts a private server on a free loopback port, not the machine's 6379", async () => {
     const server = await startRedisServer();
     handles.push(server);
     expect(server.port).not.toBe(6379);

@@ -1,4 +1,5 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,16 +128,7 @@ async function launch(dir: string, port: number, options: RedisServerOptions): P
       }
       return [conf, '--sentinel', ...common];
     }
-    return [
-      ...common,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--daemonize',
-      'no',
-      ...(options.args ?? []),
-    ];
+    return [...common, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...(options.args ?? [])];
   };
 
   let child: ChildProcess;
@@ -144,7 +136,7 @@ async function launch(dir: string, port: number, options: RedisServerOptions): P
     child = spawn('redis-server', argsFor(), { stdio: 'ignore' });
     if (child.pid === undefined) throw new Error('redis-server could not be started: is it installed?');
     running.add(child);
-    const watchdog = watch(child.pid!);
+    const watchdog = watch(child.pid);
     const watchdogGone = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
     const exited = new Promise<void>((resolve) =>
       child.once('exit', () => {
@@ -245,7 +237,9 @@ export async function waitUntil(
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `Timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''}`,
+      );
     }
     await sleep(interval);
   }
@@ -293,15 +287,20 @@ export async function startSentinelGroup(masterName = 'nest-sessions'): Promise<
     );
     started.push(...sentinelHandles);
     // Ready when every sentinel knows the replica and the two other sentinels.
-    await waitUntil('the sentinels to discover each other', async () => {
-      for (const s of sentinelHandles) {
-        const replicas = await respCommand(s.port, ['SENTINEL', 'REPLICAS', masterName]);
-        const peers = await respCommand(s.port, ['SENTINEL', 'SENTINELS', masterName]);
-        if (!Array.isArray(replicas) || replicas.length < 1) return false;
-        if (!Array.isArray(peers) || peers.length < 2) return false;
-      }
-      return true;
-    }, 20_000, 100);
+    await waitUntil(
+      'the sentinels to discover each other',
+      async () => {
+        for (const s of sentinelHandles) {
+          const replicas = await respCommand(s.port, ['SENTINEL', 'REPLICAS', masterName]);
+          const peers = await respCommand(s.port, ['SENTINEL', 'SENTINELS', masterName]);
+          if (!Array.isArray(replicas) || replicas.length < 1) return false;
+          if (!Array.isArray(peers) || peers.length < 2) return false;
+        }
+        return true;
+      },
+      20_000,
+      100,
+    );
     return {
       masterName,
       sentinels: sentinelHandles.map((s) => ({ host: HOST, port: s.port })),
@@ -356,18 +355,30 @@ export async function startCluster(): Promise<RedisClusterHandle> {
     await new Promise<void>((resolve, reject) => {
       execFile(
         'redis-cli',
-        ['--cluster', 'create', ...nodes.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+        [
+          '--cluster',
+          'create',
+          ...nodes.map((n) => `${HOST}:${n.port}`),
+          '--cluster-replicas',
+          '0',
+          '--cluster-yes',
+        ],
         { timeout: 30_000 },
-        (err, stdout, stderr) => (err ? reject(new Error(`cluster create failed: ${stderr || stdout}`, { cause: err })) : resolve()),
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`cluster create failed: ${stderr || stdout}`, { cause: err })) : resolve(),
       );
     });
-    await waitUntil('cluster_state:ok on every node', async () => {
-      for (const node of nodes) {
-        const text = await respCommand(node.port, ['CLUSTER', 'INFO']);
-        if (typeof text !== 'string' || parseInfo(text).cluster_state !== 'ok') return false;
-      }
-      return true;
-    }, 20_000);
+    await waitUntil(
+      'cluster_state:ok on every node',
+      async () => {
+        for (const node of nodes) {
+          const text = await respCommand(node.port, ['CLUSTER', 'INFO']);
+          if (typeof text !== 'string' || parseInfo(text).cluster_state !== 'ok') return false;
+        }
+        return true;
+      },
+      20_000,
+    );
     return { nodes, startupNodes: nodes.map((n) => ({ host: HOST, port: n.port })), stop };
   } catch (err) {
     await stop();

@@ -1,4 +1,5 @@
-import { Socket, createConnection } from 'node:net';
+import type { Socket } from 'node:net';
+import { createConnection } from 'node:net';
 
 /** A decoded RESP2 reply. Error replies are returned as Error values, not thrown. */
 export type RespReply = string | number | null | Error | RespReply[];
@@ -21,7 +22,9 @@ export function respCommand(
       if (err) reject(err);
       else resolve(reply as RespReply);
     };
-    socket.setTimeout(timeout, () => done(new Error(`${host}:${port} did not answer ${args[0]} in ${timeout} ms`)));
+    socket.setTimeout(timeout, () =>
+      done(new Error(`${host}:${port} did not answer ${args[0]} in ${timeout} ms`)),
+    );
     socket.on('error', (err) => done(err));
     socket.on('connect', () => socket.write(encode(args)));
     socket.on('data', (chunk) => {

@@ -133,7 +133,7 @@ export async function createSessionTestApp(
   extraImports: DynamicModule[] = [],
   { trustProxy = false }: { trustProxy?: boolean } = {},
 ): Promise<INestApplication> {
-  const session = 'module' in sessionModule ? sessionModule : SessionModule.forRoot(sessionModule as SessionModuleOptions);
+  const session = 'module' in sessionModule ? sessionModule : SessionModule.forRoot(sessionModule);
   @Module({ imports: [session, TestFeatureModule, ...extraImports] })
   class TestAppModule {}
   const app = await NestFactory.create(
@@ -150,7 +150,7 @@ export async function createSessionTestApp(
 /** The `name=value` part of the session cookie a response set, if any. */
 export function sessionCookie(res: { headers: Record<string, unknown> }, name = 'sid'): string | undefined {
   const raw = res.headers['set-cookie'];
-  const cookies = raw === undefined ? [] : Array.isArray(raw) ? (raw as string[]) : [String(raw)];
+  const cookies = raw === undefined ? [] : Array.isArray(raw) ? (raw as string[]) : [raw as string];
   return cookies.find((c) => c.startsWith(`${name}=`));
 }
 

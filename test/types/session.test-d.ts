@@ -142,15 +142,15 @@ describe('Session<T>: keys and values typed by T', () => {
   });
 
   it('keys outside T are errors', () => {
-    // @ts-expect-error
+    // @ts-expect-error not a key of Data
     typed.get('missing');
-    // @ts-expect-error
+    // @ts-expect-error not a key of Data
     typed.set('missing', 1);
-    // @ts-expect-error
+    // @ts-expect-error not a key of Data
     typed.has('missing');
-    // @ts-expect-error
+    // @ts-expect-error not a key of Data
     typed.delete('missing');
-    // @ts-expect-error
+    // @ts-expect-error not a key of Data
     typed.increment('missing');
     expectTypeOf(typed.has('n')).toEqualTypeOf<boolean>();
     expectTypeOf(typed.delete('profile')).toEqualTypeOf<void>();
@@ -233,9 +233,9 @@ describe('the session around the data', () => {
     expectTypeOf(typed.user<{ name: string }>()).toEqualTypeOf<Promise<{ name: string } | undefined>>();
     expectTypeOf(typed.user()).toEqualTypeOf<Promise<unknown>>();
     // @ts-expect-error a user id is a string
-    typed.login(42);
+    void typed.login(42);
     // @ts-expect-error ttl is in ms, a number
-    typed.login('u1', { ttl: '1m' });
+    void typed.login('u1', { ttl: '1m' });
   });
 });
 

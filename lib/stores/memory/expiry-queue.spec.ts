@@ -17,7 +17,11 @@ describe('ExpiryQueue', () => {
 
   it('rebuilds from pairs into a valid heap', () => {
     const queue = new ExpiryQueue();
-    queue.rebuild([[5, 'e'], [1, 'a'], [3, 'c']]);
+    queue.rebuild([
+      [5, 'e'],
+      [1, 'a'],
+      [3, 'c'],
+    ]);
     expect([queue.pop(), queue.pop(), queue.pop(), queue.pop()]).toEqual(['a', 'c', 'e', undefined]);
   });
 });

@@ -1,17 +1,17 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { applySessionChanges } from '../apply-session-changes';
-import {
+import type {
   CountingStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
-  SessionStore,
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
   UserBinding,
   UserIndexStore,
 } from '../session-store';
+import { SessionStore } from '../session-store';
 import { ExpiryQueue } from './expiry-queue';
 import { decodeMemorySession, encodeMemorySession, memorySessionExpiry } from './memory-session-codec';
 

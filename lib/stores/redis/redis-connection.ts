@@ -1,13 +1,12 @@
 import type { Cluster, Redis } from 'ioredis';
-import {
+import type {
   ApplyReply,
   DestroyReply,
   IndexUserReply,
-  SESSION_SCRIPTS,
   SessionScriptName,
   TouchReply,
-  sessionScripts,
 } from './redis-scripts';
+import { SESSION_SCRIPTS, sessionScripts } from './redis-scripts';
 
 type Arg = string | number;
 
@@ -30,7 +29,11 @@ export interface SessionCommands {
   nestSessionsApply(key: string, ...args: Arg[]): Promise<ApplyReply>;
   nestSessionsTouch(key: string, ...args: Arg[]): Promise<TouchReply>;
   nestSessionsDestroy(key: string): Promise<[DestroyReply, (string | null)?]>;
-  nestSessionsIndexUser(index: string, prune: string, ...args: Arg[]): Promise<[IndexUserReply, number?, ...string[]]>;
+  nestSessionsIndexUser(
+    index: string,
+    prune: string,
+    ...args: Arg[]
+  ): Promise<[IndexUserReply, number?, ...string[]]>;
   nestSessionsClearUser(index: string, keep: string): Promise<string[]>;
 }
 

@@ -94,7 +94,7 @@ export function parseSessionHash(reply: unknown): StoredSession | null {
   const entries = hashEntries(reply);
   if (entries.length === 0) return null;
   const data = new Map<string, string>();
-  const raw: Record<string, string> = Object.create(null);
+  const raw = Object.create(null) as Record<string, string>;
   for (const [field, value] of entries) {
     if (field.startsWith(DATA_FIELD)) data.set(field.slice(DATA_FIELD.length), value);
     else if (field.startsWith(META_FIELD)) raw[field.slice(META_FIELD.length)] = value;

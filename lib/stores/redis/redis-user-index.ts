@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { SessionMeta, StoredSessionEntry, UserBinding } from '../session-store';
-import { CommandRunner, SessionCommands, isWrongType } from './redis-connection';
+import type { CommandRunner, SessionCommands } from './redis-connection';
+import { isWrongType } from './redis-connection';
 import { DestroyReply, IndexUserReply } from './redis-scripts';
 import {
   CorruptSessionError,
@@ -58,7 +59,15 @@ export class RedisUserIndex {
     let reply: Awaited<ReturnType<SessionCommands['nestSessionsIndexUser']>>;
     try {
       reply = await this.runner.run('apply (user index)', (c) =>
-        c.nestSessionsIndexUser(index, prune, createdAt, key, PRUNE_AT, binding.replaces ?? '', binding.limit ?? ''),
+        c.nestSessionsIndexUser(
+          index,
+          prune,
+          createdAt,
+          key,
+          PRUNE_AT,
+          binding.replaces ?? '',
+          binding.limit ?? '',
+        ),
       );
     } catch (err) {
       await this.undo(undo, err);
@@ -89,7 +98,9 @@ export class RedisUserIndex {
    */
   async clear(userId: string, exceptKey?: string): Promise<string[]> {
     const [index] = userIndexKeys(this.prefix, userId);
-    const removed = await this.runner.run('destroyByUser', (c) => c.nestSessionsClearUser(index, exceptKey ?? ''));
+    const removed = await this.runner.run('destroyByUser', (c) =>
+      c.nestSessionsClearUser(index, exceptKey ?? ''),
+    );
     const destroyed = await Promise.all(removed.map((key) => this.destroyHash(key)));
     return removed.filter((_, i) => destroyed[i]);
   }

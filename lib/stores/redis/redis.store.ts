@@ -1,18 +1,20 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import {
+import type {
   CountingStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
-  SessionStore,
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
   UserBinding,
   UserIndexStore,
 } from '../session-store';
-import { CommandRunner, SessionCommands, defineSessionCommands, isWrongType } from './redis-connection';
+import { SessionStore } from '../session-store';
+import type { SessionCommands } from './redis-connection';
+import { CommandRunner, defineSessionCommands, isWrongType } from './redis-connection';
 import {
   CorruptSessionError,
   DATA_FIELD,
@@ -105,7 +107,8 @@ export class RedisStore
    * @example RedisStore.connect('redis://localhost:6379', { prefix: 'myapp:sess:' })
    */
   static connect(connection: RedisConnection, options: RedisStoreConnectOptions = {}): RedisStore {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // The one runtime import of ioredis, so memory-only apps need none.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
     const ioredis = require('ioredis') as typeof import('ioredis');
     // Auto-pipelining sends the commands of one event-loop tick in one write: under concurrent
     // requests that saves a syscall per command (node-redis does the same by default).
