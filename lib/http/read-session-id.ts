@@ -29,7 +29,7 @@ export function readSessionId(
     if (raw === undefined || raw === '') continue;
     firstSource ??= source;
     const known = verified.get(source, raw);
-    if (known) return { ...known, source };
+    if (known) return { id: known.id, key: known.key, source };
     const id =
       source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
     if (id !== undefined && isSessionId(id)) {

@@ -28,7 +28,8 @@ function entryBytes(key: string, json: string): number {
  * ids. Writes that would make the stored JSON larger than `maxBytes` throw a 413.
  */
 export class SessionData {
-  private readonly changes = new SessionChangeSet();
+  /** This request's changes; made at the first write, so a read allocates none. */
+  private tracked?: SessionChangeSet;
   /** Bytes of the stored JSON as this request would leave it; computed on the first write. */
   private bytes?: number;
 
@@ -38,12 +39,16 @@ export class SessionData {
   ) {}
 
   get changed(): boolean {
-    return !this.changes.empty;
+    return this.tracked !== undefined && !this.tracked.empty;
   }
 
   /** The pending delta, for a store's `apply`. */
   get pending(): SessionChanges {
     return this.changes;
+  }
+
+  private get changes(): SessionChangeSet {
+    return (this.tracked ??= new SessionChangeSet());
   }
 
   get(key: string): unknown {
@@ -79,9 +84,9 @@ export class SessionData {
 
   all(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const keys = new Set<string>(this.changes.clear ? [] : this.base.keys());
-    for (const key of this.changes.set.keys()) keys.add(key);
-    for (const key of this.changes.increment.keys()) keys.add(key);
+    const keys = new Set<string>(this.tracked?.clear ? [] : this.base.keys());
+    for (const key of this.tracked?.set.keys() ?? []) keys.add(key);
+    for (const key of this.tracked?.increment.keys() ?? []) keys.add(key);
     for (const key of keys) {
       const value = decode(this.effective(key));
       if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true });
@@ -113,23 +118,24 @@ export class SessionData {
 
   /** The data with this request's changes applied (a regenerate writes it whole). */
   snapshot(): Map<string, string> {
-    return applySessionChanges(this.base, this.changes);
+    return this.tracked ? applySessionChanges(this.base, this.tracked) : new Map(this.base);
   }
 
   /** After a save: the changes are part of the stored data now. */
   saved(): void {
-    if (this.changes.empty) return;
+    if (!this.changed) return;
     this.base = applySessionChanges(this.base, this.changes);
     this.changes.reset();
   }
 
   /** Drops this request's changes (the session is gone). */
   discard(): void {
-    this.changes.reset();
+    this.tracked?.reset();
   }
 
   /** The JSON this request sees for `key`: its own change over the stored value. */
   private effective(key: string): string | undefined {
+    if (this.tracked === undefined) return this.base.get(key);
     const set = this.changes.set.get(key);
     if (set !== undefined) return set;
     if (this.changes.clear || this.changes.delete.has(key)) return undefined;

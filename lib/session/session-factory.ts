@@ -32,16 +32,18 @@ export class SessionFactory {
   }
 
   /** The session `presented` names if it is alive, else a fresh one (never adopting the id). */
-  async open(
+  open(
     presented: PresentedId | undefined,
     writer?: SessionIdWriter,
     origin?: () => SessionOrigin,
   ): Promise<ActiveSession> {
-    if (presented) {
-      const stored = await this.repository.loadLive(presented.key);
-      if (stored) return this.loaded(presented, stored, writer, origin);
-    }
-    return this.fresh(writer, origin);
+    if (!presented) return Promise.resolve(this.fresh(writer, origin));
+    // `then`, not `async`: one promise on the hot path of every returning client.
+    return this.repository
+      .loadLive(presented.key)
+      .then((stored) =>
+        stored ? this.loaded(presented, stored, writer, origin) : this.fresh(writer, origin),
+      );
   }
 
   /** A session object over a stored session. */

@@ -34,9 +34,10 @@ export class SessionRepository {
   }
 
   /** The session under `key` if it is still alive by the module's rules, else null. */
-  async loadLive(key: string): Promise<StoredSession | null> {
-    const stored = await this.store.load(key);
-    return stored && isAlive(stored.meta, Date.now(), this.settings) ? stored : null;
+  loadLive(key: string): Promise<StoredSession | null> {
+    return this.store
+      .load(key)
+      .then((stored) => (stored && isAlive(stored.meta, Date.now(), this.settings) ? stored : null));
   }
 
   /**
