@@ -158,8 +158,11 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   }
 
   /**
-   * Writes the session's data under a new id and kills the old one, in that order of safety: the
-   * old id is dead before the new one exists. `meta` overrides metadata (login binds a user).
+   * Writes the session's data under a new id and kills the old one. Either the old id dies first
+   * (so two requests cannot both move it), or, for a session staying with its user on a store
+   * with a user index, the new key takes the old one's place in the index in one store step,
+   * which only one mover and no "log out everywhere" can win. `meta` overrides metadata (login
+   * binds a user).
    */
   private async moveToNewId(meta: Partial<SessionMeta>): Promise<void> {
     this.assertOpen();
@@ -213,12 +216,11 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       if (!(await this.storeAs(this.currentId, this.currentKey, this.meta))) this.lose();
       return;
     }
-    const now = Date.now();
     const { repository, settings } = this.services;
-    const expiry = nextExpiry(this.meta, now, settings);
+    const expiry = nextExpiry(this.meta, Date.now(), settings);
     if (!this.data.changed) {
       // Unchanged: push the expiry forward without rewriting data, once it has moved enough.
-      if (expiry.expiresAt - this.meta.expiresAt < settings.touchInterval) return;
+      if (!this.touchDue(expiry.expiresAt)) return;
       if (!(await repository.touch(this.currentKey, expiry))) return this.lose();
     } else {
       if (!(await repository.write(this.currentKey, this.data.pending, expiry))) return this.lose();
@@ -250,10 +252,12 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (this.state !== 'open') return false;
     if (this.data.changed) return true;
     if (!this.stored) return this.services.settings.saveUninitialized;
-    const { settings } = this.services;
-    return (
-      nextExpiry(this.meta, Date.now(), settings).expiresAt - this.meta.expiresAt >= settings.touchInterval
-    );
+    return this.touchDue(nextExpiry(this.meta, Date.now(), this.services.settings).expiresAt);
+  }
+
+  /** Whether an unchanged session's expiry has moved enough to be worth a store touch. */
+  private touchDue(expiresAt: number): boolean {
+    return expiresAt - this.meta.expiresAt >= this.services.settings.touchInterval;
   }
 
   private assertOpen(): void {

@@ -1,0 +1,58 @@
+import { Logger } from '@nestjs/common';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
+import { GuardedSessionStore } from './guarded-session-store';
+import { MemoryStore } from './memory/memory.store';
+
+/** A MemoryStore whose loads fail while `down`, as a store in an outage does. */
+class FlakyStore extends MemoryStore {
+  down = false;
+  override load(key: string) {
+    return this.down ? Promise.reject(new Error('connection refused')) : super.load(key);
+  }
+}
+
+describe('GuardedSessionStore', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('logs an outage when it starts and when it ends, not once per failed call', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const store = new FlakyStore();
+    const guarded = new GuardedSessionStore(store, 1_000);
+    store.down = true;
+    for (let i = 0; i < 200; i++)
+      await expect(guarded.load('k')).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    store.down = false;
+    await guarded.load('k');
+    await guarded.load('k');
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0][0])).toContain('connection refused');
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0][0])).toContain('200 call(s) failed');
+    store.onApplicationShutdown();
+  });
+
+  it('answers 503 within its timeout when the store never answers, and arms no timer for one that answers at once', async () => {
+    vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const store = new MemoryStore();
+    const guarded = new GuardedSessionStore(store, 50);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    await guarded.load('k');
+    expect(timers).not.toHaveBeenCalled();
+    vi.spyOn(store, 'load').mockReturnValue(new Promise(() => undefined));
+    const started = Date.now();
+    await expect(guarded.load('k')).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(500);
+    store.onApplicationShutdown();
+  });
+
+  it('names the capability a feature needs when the store lacks it', async () => {
+    const bare = new (class extends MemoryStore {
+      override listByUser = undefined as never;
+    })();
+    const guarded = new GuardedSessionStore(bare, 1_000);
+    expect(() => guarded.listByUser('u')).toThrow(/listByUser needs a store that can keep a user index/);
+    bare.onApplicationShutdown();
+  });
+});
