@@ -21,20 +21,20 @@ export interface SessionCookieOptions {
   domain?: string;
 }
 
-/** The validated attributes every Set-Cookie of the session is built from. */
+/** @internal The validated attributes every Set-Cookie of the session is built from. */
 export type SessionCookieAttributes = Readonly<Required<Omit<SessionCookieOptions, 'domain'>>> & {
   readonly domain?: string;
 };
 
 const COOKIE_DEFAULTS = { name: 'sid', sameSite: 'lax', secure: 'auto', httpOnly: true, path: '/' } as const;
-/** RFC 7230 token: cookie and header names. */
+/** @internal RFC 7230 token: cookie and header names. */
 export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function fail(message: string): never {
   throw new InvalidSessionOptionsError(message);
 }
 
-/** Validates cookie options into frozen attributes; throws `InvalidSessionOptionsError` naming the bad one. */
+/** @internal Validates cookie options into frozen attributes; throws `InvalidSessionOptionsError` naming the bad one. */
 export function resolveCookieAttributes(options: SessionCookieOptions = {}): SessionCookieAttributes {
   const cookie = { ...COOKIE_DEFAULTS, ...options };
   if (typeof cookie.name !== 'string' || !HTTP_TOKEN.test(cookie.name)) {
