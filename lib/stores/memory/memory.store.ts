@@ -43,6 +43,8 @@ export interface MemoryStoreOptions {
 }
 
 const MEMORY_STORE_DEFAULTS = { maxSessions: 100_000, maxBytes: 256 * 1024 * 1024, sweepInterval: 10_000 };
+/** Sessions kept decoded for the requests in flight (see `decode`). */
+const RECENTLY_DECODED = 64;
 /** Expired sessions reclaimed in passing by each write. */
 const RECLAIM_PER_WRITE = 4;
 /** A Map never gives back the table it grew; rebuild it once it is this much emptier than its peak. */
@@ -72,6 +74,7 @@ export class MemoryStore
   private peakSize = 0;
   private readonly expiries = new ExpiryQueue();
   private readonly users = new Map<string, Set<string>>();
+  private readonly recent = new Map<string, { text: string; session: StoredSession }>();
   private readonly cache = new Map<string, { value: string; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -184,11 +187,25 @@ export class MemoryStore
   private live(key: string): StoredSession | undefined {
     const text = this.sessions.get(key);
     if (text === undefined) return undefined;
-    const session = decodeMemorySession(text);
+    const session = this.decode(key, text);
     if (session.meta.expiresAt > Date.now()) return session;
     this.remove(key, text);
     this.notifyExpired(key, session.meta);
     return undefined;
+  }
+
+  /**
+   * A session decoded from `text`, reused while the stored text is the same one: a request that
+   * writes re-reads the session it loaded, and decoding is the costly part of both. Callers never
+   * mutate what they get, so sharing it is safe; a few entries cover the requests in flight.
+   */
+  private decode(key: string, text: string): StoredSession {
+    const hit = this.recent.get(key);
+    if (hit !== undefined && hit.text === text) return hit.session;
+    const session = decodeMemorySession(text);
+    if (this.recent.size >= RECENTLY_DECODED) this.recent.delete(this.recent.keys().next().value as string);
+    this.recent.set(key, { text, session });
+    return session;
   }
 
   private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): void {
@@ -242,6 +259,7 @@ export class MemoryStore
   /** Drops `key`, whose stored text is `text`. */
   private remove(key: string, text: string, userId?: string): void {
     this.sessions.delete(key);
+    this.recent.delete(key);
     this.bytes -= storedBytes(key, text);
     if (this.peakSize >= SHRINK_MIN_PEAK && this.sessions.size * SHRINK_RATIO < this.peakSize) {
       this.sessions = new Map(this.sessions);
