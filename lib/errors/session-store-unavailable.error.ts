@@ -17,7 +17,7 @@ export class SessionStoreUnavailableError extends ServiceUnavailableException {
   readonly detail: string;
 
   constructor(operation: string, cause: unknown) {
-    super(CLIENT_MESSAGE, { cause });
+    super(CLIENT_MESSAGE, { cause, description: 'Service Unavailable' });
     this.name = 'SessionStoreUnavailableError';
     this.operation = operation;
     this.detail = `${operation}: ${cause instanceof Error ? cause.message : String(cause)}`;

@@ -14,4 +14,4 @@ npm install --no-save --no-audit --no-fund --loglevel=error \
   @nestjs/common@11 @nestjs/core@11 @nestjs/platform-express@11 @nestjs/platform-fastify@11 @nestjs/testing@11
 echo "Running the suite on @nestjs/core $(node -p "require('@nestjs/core/package.json').version")"
 npx tsc -p tsconfig.json --noEmit
-npx vitest run
+npx vitest run "$@"
