@@ -6,7 +6,7 @@ import { SessionFactory } from '../session/session-factory';
 import type { SessionOrigin } from '../session/session-id-writer';
 import { holdResponse } from './hold-response';
 import { HttpRequestLike, clientIp, nodeResponse, requestHeader, responseOf } from './http-exchange';
-import { readSessionId } from './read-session-id';
+import { IncomingSessionId, readSessionId } from './read-session-id';
 import { ResponseIdWriter } from './response-id-writer';
 
 /** Where a request keeps its session state (a symbol, so nothing else can clash with it). */
@@ -47,22 +47,38 @@ export class RequestSessions {
    */
   forRequest(request: object, res?: unknown): Promise<ActiveSession> {
     const req = request as SessionRequest;
-    const state = req[REQUEST_SESSION_STATE] ?? this.open(req);
-    if (!state.saved) {
-      const response = res ?? responseOf(req);
-      if (response !== undefined) {
-        state.saved = true;
-        state.writer.bind(response);
-        holdResponse(nodeResponse(response), () => this.settle(req));
-      }
-    }
+    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    this.holdUntilSaved(state, req, res);
     return state.session;
+  }
+
+  /**
+   * The request's session at once, for synchronous readers (`req.session`), when it needs no
+   * store call: opened already, or fresh because the client presented no id. Undefined while a
+   * presented id still has to be loaded (`forRequest` does that). Saved as `forRequest`'s is.
+   */
+  sessionNow(request: object, res?: unknown): ActiveSession | undefined {
+    const req = request as SessionRequest;
+    let state = req[REQUEST_SESSION_STATE];
+    if (!state) {
+      const incoming = this.incoming(req);
+      if (incoming.id !== undefined) return undefined;
+      state = this.open(req, incoming);
+    }
+    this.holdUntilSaved(state, req, res);
+    return state.loaded;
+  }
+
+  /** Whether the request presents a well-formed (and signed) id, which takes a store call to open. */
+  presentsId(req: object): boolean {
+    const state = (req as SessionRequest)[REQUEST_SESSION_STATE];
+    return state ? state.loaded === undefined : this.incoming(req as SessionRequest).id !== undefined;
   }
 
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
   load(request: object, res: unknown): Promise<ActiveSession> {
     const req = request as SessionRequest;
-    const state = req[REQUEST_SESSION_STATE] ?? this.open(req);
+    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
     state.saved = true;
     state.writer.bind(res);
     return state.session;
@@ -82,8 +98,21 @@ export class RequestSessions {
     );
   }
 
-  private open(req: SessionRequest): RequestSessionState {
-    const incoming = readSessionId(req, this.settings, this.verified);
+  /** Holds the response (given, or found from the request) until the session is saved. */
+  private holdUntilSaved(state: RequestSessionState, req: SessionRequest, res?: unknown): void {
+    if (state.saved) return;
+    const response = res ?? responseOf(req);
+    if (response === undefined) return;
+    state.saved = true;
+    state.writer.bind(response);
+    holdResponse(nodeResponse(response), () => this.settle(req));
+  }
+
+  private incoming(req: SessionRequest): IncomingSessionId {
+    return readSessionId(req, this.settings, this.verified);
+  }
+
+  private open(req: SessionRequest, incoming: IncomingSessionId): RequestSessionState {
     const writer = new ResponseIdWriter(this.settings, req, incoming.source);
     const presented =
       incoming.id !== undefined && incoming.key !== undefined
@@ -94,9 +123,15 @@ export class RequestSessions {
       saved: false,
       session: undefined as unknown as Promise<ActiveSession>,
     };
-    state.session = this.factory
-      .open(presented, writer, () => origin(req))
-      .then((session) => (state.loaded = session));
+    if (presented) {
+      state.session = this.factory
+        .open(presented, writer, () => origin(req))
+        .then((session) => (state.loaded = session));
+    } else {
+      // Nothing to load: the fresh session exists at once, for synchronous readers too.
+      state.loaded = this.factory.fresh(writer, () => origin(req));
+      state.session = Promise.resolve(state.loaded);
+    }
     req[REQUEST_SESSION_STATE] = state;
     return state;
   }

@@ -78,6 +78,13 @@ export interface SessionModuleOptions {
    */
   userLoader?: (userId: string) => Promise<unknown>;
   /**
+   * Exposes the request's session as `req.session` (Express) / `request.session` (Fastify) with
+   * express-session's API (and @fastify/session's `get`/`set`), and `req.sessionID`, for Passport,
+   * csrf-csrf, connect-flash and other middleware. It is the same session `@Session()` injects.
+   * @default false
+   */
+  requestSession?: boolean;
+  /**
    * Ms a loaded user profile stays cached.
    * @default 300_000 (5 minutes)
    */

@@ -21,6 +21,7 @@ export interface SessionSettings {
   readonly maxSessionsPerUser?: number;
   readonly userLoader?: (userId: string) => Promise<unknown>;
   readonly userCacheTtl: number;
+  readonly requestSession: boolean;
 }
 
 const DEFAULTS = {
@@ -109,5 +110,6 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     maxSessionsPerUser,
     userLoader,
     userCacheTtl: positive('userCacheTtl', options.userCacheTtl ?? DEFAULTS.userCacheTtl),
+    requestSession: options.requestSession === true,
   });
 }

@@ -26,7 +26,9 @@ type SessionState = 'open' | 'destroyed' | 'lost';
  */
 export class ActiveSession<T extends object = SessionShape> implements Session<T> {
   private state: SessionState = 'open';
-  private readonly data: SessionData;
+  private data: SessionData;
+  /** Run before every save: views that hold values by reference (`req.session`) write them back. */
+  private readonly flushers: (() => void)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   /** Persistence steps queued or running. */
   private steps = 0;
@@ -98,7 +100,24 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
 
   /** Explicit: stores even a new, empty session (its id is about to be used). */
   save(): Promise<void> {
+    this.flush();
     return this.serially(() => this.persist(true));
+  }
+
+  /** Registers `flush` to run before each save (internal: the `req.session` view). */
+  beforeSave(flush: () => void): void {
+    this.flushers.push(flush);
+  }
+
+  /** Drops this request's unsaved changes and reads the stored session again. */
+  reload(): Promise<void> {
+    return this.serially(async () => {
+      if (this.state !== 'open' || !this.stored) return;
+      const stored = await this.services.repository.loadLive(this.currentKey);
+      if (!stored) return this.lose();
+      this.meta = stored.meta;
+      this.data = new SessionData(stored.data, this.services.settings.maxSessionBytes);
+    });
   }
 
   /**
@@ -106,6 +125,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
    * when there is nothing to do, the common case of a read. Internal.
    */
   commit(): Promise<void> | undefined {
+    this.flush();
     if (this.steps === 0 && !this.commitNeeded()) return undefined;
     return this.serially(() => this.persist(this.services.settings.saveUninitialized));
   }
@@ -238,6 +258,10 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   private lose(): void {
     this.state = 'lost';
     this.data.discard();
+  }
+
+  private flush(): void {
+    if (this.state === 'open') for (const flush of this.flushers) flush();
   }
 
   /** Runs persistence steps one at a time (a `save()` racing the end-of-request commit). */

@@ -1,0 +1,114 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { SESSION_SETTINGS, SessionSettings } from '../../options/session-settings';
+import type { ActiveSession } from '../../session/active-session';
+import { RequestSessions } from '../request-sessions';
+import { createSessionView } from './session-view';
+
+type Next = (err?: unknown) => void;
+interface ExpressLike {
+  request: object;
+  use(middleware: (req: object, res: object, next: Next) => void): unknown;
+}
+interface FastifyLike {
+  decorateRequest(name: string, value: { getter(this: object): unknown }): unknown;
+  addHook(name: 'onRequest', hook: (request: object, reply: object) => Promise<void>): unknown;
+}
+
+/**
+ * With `requestSession: true`, gives every request `req.session` (Express) / `request.session`
+ * (Fastify) and `req.sessionID`, for Passport, csrf-csrf, connect-flash and the rest of the
+ * express-session ecosystem: the request's one session (the one `@Session()` gets) through
+ * `createSessionView`. Installed once, as the app is created, so it comes before the app's own
+ * middleware. Per request it costs a look at the id a client presents: a request that presents
+ * one has it loaded before the middleware runs (they read `req.session` synchronously); any other
+ * gets a fresh session only if something reads `req.session`, with no store call.
+ */
+@Injectable()
+export class RequestSessionInstaller implements OnModuleInit {
+  private readonly views = new WeakMap<ActiveSession, object>();
+  private installed = false;
+
+  constructor(
+    @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
+    private readonly requests: RequestSessions,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.install();
+  }
+
+  /** A testing module's app gets its adapter only after the providers exist. */
+  onModuleInit(): void {
+    this.install();
+  }
+
+  private install(): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (this.installed || !this.settings.requestSession || !adapter) return;
+    this.installed = true;
+    const instance: unknown = adapter.getInstance();
+    if (adapter.getType() === 'fastify') this.installOnFastify(instance as FastifyLike);
+    else this.installOnExpress(instance as ExpressLike);
+  }
+
+  private installOnExpress(app: ExpressLike): void {
+    const viewOf = (req: object) => this.view(req);
+    Object.defineProperties(app.request, {
+      session: {
+        configurable: true,
+        get: function (this: object) {
+          return viewOf(this);
+        },
+      },
+      sessionID: {
+        configurable: true,
+        get: function (this: object) {
+          return (viewOf(this) as { id?: string })?.id;
+        },
+      },
+    });
+    app.use((req, res, next) => {
+      if (!this.requests.presentsId(req)) return next();
+      this.requests.forRequest(req, res).then(() => next(), next);
+    });
+  }
+
+  private installOnFastify(fastify: FastifyLike): void {
+    const viewOf = (request: object) => this.view(request);
+    fastify.decorateRequest('session', {
+      getter(this: object) {
+        return viewOf(this);
+      },
+    });
+    fastify.decorateRequest('sessionID', {
+      getter(this: object) {
+        return (viewOf(this) as { id?: string })?.id;
+      },
+    });
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (this.requests.presentsId(request)) await this.requests.forRequest(request, reply);
+    });
+  }
+
+  /** The request's session as a view, made on first read; undefined while its load is under way. */
+  private view(req: object): object | undefined {
+    const session = this.requests.sessionNow(req);
+    if (!session) return undefined;
+    let view = this.views.get(session);
+    if (!view) {
+      const { cookie } = this.settings;
+      view = createSessionView(session, {
+        cookie: {
+          path: cookie.path,
+          httpOnly: cookie.httpOnly,
+          secure: cookie.secure,
+          sameSite: cookie.sameSite,
+          domain: cookie.domain,
+        },
+        lifetime: this.settings.absoluteTimeout,
+      });
+      this.views.set(session, view);
+    }
+    return view;
+  }
+}
