@@ -16,6 +16,8 @@ const LAYERS: string[][] = [
   ['http'],
   ['manager'],
   ['.'],
+  // nest-sessions/testing, a separate entry: it may import stores and below, and nothing imports it.
+  ['testing'],
 ];
 
 const lib = resolve(__dirname, '../lib');
@@ -78,6 +80,21 @@ describe('lib/ layout', () => {
     };
     for (const file of files) visit(file, []);
     expect(cycles).toEqual([]);
+  });
+
+  it('keeps lib/testing out of what lib/index.ts loads, and free of any test runner', () => {
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const next of graph.get(file)!) visit(next);
+    };
+    visit(join(lib, 'index.ts'));
+    expect([...reached].filter((f) => relative(lib, f).startsWith('testing/'))).toEqual([]);
+    // Import lines only: a JSDoc @example may show a runner's import.
+    const runnerImport = /^import [^;]*from '(vitest|jest|@jest\/globals)'/m;
+    const runners = files.filter((f) => runnerImport.test(readFileSync(f, 'utf8')));
+    expect(runners.map((f) => relative(lib, f))).toEqual([]);
   });
 
   it('keeps unit specs in lib/ independent of test/', () => {

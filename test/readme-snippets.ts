@@ -10,7 +10,10 @@ import {
   Post,
 } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { RedisStore, Session, SessionManager, SessionModule } from '../lib';
+import * as nodeTest from 'node:test';
+import * as vitest from 'vitest';
+import { MemoryStore, RedisStore, Session, SessionManager, SessionModule } from '../lib';
+import { describeStoreConformance } from '../lib/testing';
 
 interface Cart {
   userName?: string;
@@ -63,3 +66,20 @@ export class LoggedInGuard implements CanActivate {
 })
 export class AppModule {}
 export const connected = () => SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
+
+// "Write a store": the conformance suite takes Vitest's and node:test's functions as they are.
+class MyStore extends MemoryStore {}
+export const conformance = () => {
+  const { afterAll, describe, it } = vitest;
+  describeStoreConformance('MyStore', async () => ({ store: new MyStore() }), {
+    describe,
+    it,
+    after: afterAll,
+  });
+  const { after, describe: suite, it: test } = nodeTest;
+  describeStoreConformance('MyStore', async () => ({ store: new MyStore() }), {
+    describe: suite,
+    it: test,
+    after,
+  });
+};

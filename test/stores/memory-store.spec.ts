@@ -1,7 +1,12 @@
-import { MemoryStore } from '../../lib';
-import { describeStoreConformance } from './store-conformance';
+import { afterAll, describe, it } from 'vitest';
+import { describeStoreConformance } from '../../lib/testing';
+import { memoryStoreUnderTest, requiredMethodsStoreUnderTest } from '../support/required-methods-store';
 
-describeStoreConformance('MemoryStore', async () => {
-  const store = new MemoryStore();
-  return { store, close: async () => store.onApplicationShutdown() };
+// Closed by Vitest's afterAll.
+describeStoreConformance('MemoryStore', memoryStoreUnderTest, { describe, it, after: afterAll });
+
+// Capability tests are skipped here; the store is closed by the suite's last test.
+describeStoreConformance('A store with the required methods only', requiredMethodsStoreUnderTest, {
+  describe,
+  it,
 });

@@ -5,7 +5,7 @@ import { RedisStore } from '../../lib/stores/redis';
 import type { RedisClusterHandle } from '../support/redis-server';
 import { startCluster } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
-import { changes, describeStoreConformance } from './store-conformance';
+import { changes, describeStoreConformance } from '../../lib/testing';
 
 let cluster: RedisClusterHandle;
 const clients = trackedClients();
@@ -19,9 +19,13 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describeStoreConformance('RedisStore (Cluster)', async () => ({
-  store: new RedisStore({ client: connect(), prefix: 'conformance:' }),
-}));
+describeStoreConformance(
+  'RedisStore (Cluster)',
+  async () => ({
+    store: new RedisStore({ client: connect(), prefix: 'conformance:' }),
+  }),
+  { describe, it },
+);
 
 describe('RedisStore on Cluster', () => {
   it('spreads sessions over the masters and counts them on all of them', async () => {

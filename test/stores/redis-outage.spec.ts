@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
 import type { RedisServerHandle } from '../support/redis-server';
 import { startRedisServer, waitUntil } from '../support/redis-server';
-import { changes } from './store-conformance';
+import { changes } from '../../lib/testing';
 
 /** The stores' `commandTimeout`: how long a call waits for the client's first connection. */
 const TIMEOUT = 300;

@@ -5,7 +5,7 @@ import { RedisStore } from '../../lib/stores/redis';
 import type { SentinelGroup } from '../support/redis-server';
 import { startSentinelGroup, waitUntil } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
-import { changes, describeStoreConformance } from './store-conformance';
+import { changes, describeStoreConformance } from '../../lib/testing';
 
 let group: SentinelGroup;
 const clients = trackedClients();
@@ -19,9 +19,13 @@ afterAll(async () => {
   await group?.stop();
 });
 
-describeStoreConformance('RedisStore (Sentinel)', async () => ({
-  store: new RedisStore({ client: viaSentinels(), prefix: 'conformance:' }),
-}));
+describeStoreConformance(
+  'RedisStore (Sentinel)',
+  async () => ({
+    store: new RedisStore({ client: viaSentinels(), prefix: 'conformance:' }),
+  }),
+  { describe, it },
+);
 
 describe('RedisStore on Sentinel', () => {
   const expiry = () => ({ expiresAt: Date.now() + 60_000, lastSeenAt: Date.now() });

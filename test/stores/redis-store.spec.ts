@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { RedisServerHandle } from '../support/redis-server';
 import { startRedisServer } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
-import { changes, describeStoreConformance } from './store-conformance';
+import { changes, describeStoreConformance } from '../../lib/testing';
 import { applySessionChanges } from '../../lib/stores/apply-session-changes';
 import { RedisStore } from '../../lib/stores/redis/redis.store';
 
@@ -38,9 +38,13 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeStoreConformance('RedisStore (standalone)', async () => ({
-  store: new RedisStore({ client: connect(), prefix: 'conformance:' }),
-}));
+describeStoreConformance(
+  'RedisStore (standalone)',
+  async () => ({
+    store: new RedisStore({ client: connect(), prefix: 'conformance:' }),
+  }),
+  { describe, it },
+);
 
 describe('RedisStore', () => {
   let admin: Redis;
