@@ -106,7 +106,7 @@ class AppController {
   logout(@Req() req: Req) {
     return new Promise((resolve, reject) =>
       req.logout((err) =>
-        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve({ ok: true }),
+        err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve({ ok: true }),
       ),
     );
   }
@@ -152,7 +152,9 @@ class AppController {
     // csrf-csrf's middleware, run here for this route only
     return new Promise((resolve, reject) =>
       csrf.doubleCsrfProtection(req as never, res, (err?: unknown) =>
-        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve({ accepted: true }),
+        err
+          ? reject(err instanceof Error ? err : new Error(JSON.stringify(err)))
+          : resolve({ accepted: true }),
       ),
     );
   }
