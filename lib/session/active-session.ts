@@ -134,6 +134,32 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     return this.serially(() => this.moveToNewId({}));
   }
 
+  /**
+   * Ends this session and goes on as a new, empty, anonymous one under a new id (stored at its
+   * first change): express-session's `regenerate`. A user's session ends as a logout. Internal:
+   * the `req.session` view.
+   */
+  renew(): Promise<void> {
+    return this.serially(async () => {
+      this.assertOpen();
+      if (this.state === 'open' && this.stored) {
+        await this.services.repository.destroy(
+          this.currentKey,
+          this.meta,
+          this.meta.userId === undefined ? 'destroyed' : 'logout',
+        );
+      }
+      const now = Date.now();
+      const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...this.origin() };
+      this.meta = { ...meta, ...nextExpiry(meta, now, this.services.settings) };
+      this.currentId = generateSessionId();
+      this.currentKey = sessionKey(this.currentId);
+      this.data = new SessionData(new Map(), this.services.settings.maxSessionBytes);
+      this.stored = false;
+      this.state = 'open';
+    });
+  }
+
   destroy(): Promise<void> {
     return this.serially(() => this.end('destroyed'));
   }

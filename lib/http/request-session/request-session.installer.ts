@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { SESSION_SETTINGS, SessionSettings } from '../../options/session-settings';
 import type { ActiveSession } from '../../session/active-session';
@@ -27,6 +27,7 @@ interface FastifyLike {
 @Injectable()
 export class RequestSessionInstaller implements OnModuleInit {
   private readonly views = new WeakMap<ActiveSession, object>();
+  private readonly logger = new Logger('SessionModule');
   private installed = false;
 
   constructor(
@@ -97,16 +98,20 @@ export class RequestSessionInstaller implements OnModuleInit {
     let view = this.views.get(session);
     if (!view) {
       const { cookie } = this.settings;
-      view = createSessionView(session, {
-        cookie: {
-          path: cookie.path,
-          httpOnly: cookie.httpOnly,
-          secure: cookie.secure,
-          sameSite: cookie.sameSite,
-          domain: cookie.domain,
+      view = createSessionView(
+        session,
+        {
+          cookie: {
+            path: cookie.path,
+            httpOnly: cookie.httpOnly,
+            secure: cookie.secure,
+            sameSite: cookie.sameSite,
+            domain: cookie.domain,
+          },
+          lifetime: this.settings.absoluteTimeout,
         },
-        lifetime: this.settings.absoluteTimeout,
-      });
+        (error) => this.logger.error(`Binding a Passport login to its user failed: ${String(error)}`),
+      );
       this.views.set(session, view);
     }
     return view;

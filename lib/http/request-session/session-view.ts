@@ -20,6 +20,9 @@ export interface SessionViewOptions {
   readonly lifetime: number;
 }
 
+/** Where Passport keeps its login (`passport.user`), in both Passport and @fastify/passport. */
+const PASSPORT_KEY = 'passport';
+
 /** Methods of both APIs; any other property is session data. */
 const RESERVED = new Set([
   'id',
@@ -46,7 +49,11 @@ const RESERVED = new Set([
  * were changed in place (`req.session.passport.user = id`), so nested changes persist as a `set`
  * of their top-level key. `regenerate` means what it means there: a new id and no data.
  */
-export function createSessionView(session: ActiveSession, options: SessionViewOptions): object {
+export function createSessionView(
+  session: ActiveSession,
+  options: SessionViewOptions,
+  onError: (error: unknown) => void,
+): object {
   /** Values handed out, with the JSON they had, to write back the ones changed in place. */
   const handedOut = new Map<string, { value: unknown; json: string }>();
   const remember = (key: string, value: unknown) => {
@@ -60,6 +67,7 @@ export function createSessionView(session: ActiveSession, options: SessionViewOp
       if (json !== entry.json) {
         session.set(key as never, entry.value);
         entry.json = json;
+        bindPassportUser(key, entry.value);
       }
     }
   });
@@ -68,6 +76,20 @@ export function createSessionView(session: ActiveSession, options: SessionViewOp
     set(key: string, value: unknown): void;
     delete(key: string): void;
   };
+  /**
+   * Passport keeps the logged-in user under `passport`: when it names a user the session is not
+   * bound to, the session logs in as that user (a new id, indexed under the user, limits applied),
+   * so listByUser and destroyByUser see Passport logins. Queued before the save that follows.
+   */
+  const bindPassportUser = (key: string, value: unknown) => {
+    if (key !== PASSPORT_KEY) return;
+    // Passport keeps `{ user }`, @fastify/passport the serialized user itself.
+    const user = typeof value === 'object' && value !== null ? (value as { user?: unknown }).user : value;
+    if ((typeof user === 'string' || typeof user === 'number') && String(user) !== session.userId) {
+      session.login(String(user)).catch((error: unknown) => onError(error));
+    }
+  };
+
   const read = (key: string) => {
     const kept = handedOut.get(key);
     if (kept) return kept.value;
@@ -78,6 +100,7 @@ export function createSessionView(session: ActiveSession, options: SessionViewOp
   const write = (key: string, value: unknown) => {
     data.set(key, value);
     remember(key, value);
+    bindPassportUser(key, value);
   };
   const forget = (key: string) => {
     handedOut.delete(key);
@@ -92,9 +115,10 @@ export function createSessionView(session: ActiveSession, options: SessionViewOp
     regenerate: (arg?: Callback | string[]) => {
       const kept = (Array.isArray(arg) ? arg : []).map((key) => [key, data.get(key)] as const);
       handedOut.clear();
-      session.clear();
-      for (const [key, value] of kept) if (value !== undefined) data.set(key, value);
-      return done(session.regenerate(), typeof arg === 'function' ? arg : undefined);
+      const renewed = session.renew().then(() => {
+        for (const [key, value] of kept) if (value !== undefined) write(key, value);
+      });
+      return done(renewed, typeof arg === 'function' ? arg : undefined);
     },
     save: (cb?: Callback) => done(session.save(), cb),
     destroy: (cb?: Callback) => {

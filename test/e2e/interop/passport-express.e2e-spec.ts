@@ -22,7 +22,7 @@ import passport from 'passport';
 import { Strategy } from 'passport-local';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, SessionModule } from '../../../lib';
+import { Session, SessionManager, SessionModule } from '../../../lib';
 import { cookiePair, sessionCookie } from '../../support/session-test-app';
 
 /**
@@ -204,8 +204,12 @@ describe('express-session ecosystem on Express (requestSession: true)', () => {
     const me = await request(server()).get('/me').set('Cookie', authed).expect(200);
     expect(me.body.user).toEqual({ id: 'u-ada', name: 'Ada' });
     await request(server()).get('/me').set('Cookie', anon).expect(403); // the pre-login id is dead
+    // the Passport login bound the session to its user: listByUser sees it, and logout ends it
+    const sessions = app.get(SessionManager);
+    expect((await sessions.listByUser('u-ada')).length).toBe(1);
     await request(server()).post('/logout').set('Cookie', authed).expect(201);
     await request(server()).get('/me').set('Cookie', authed).expect(403);
+    expect(await sessions.listByUser('u-ada')).toEqual([]);
   });
 
   it('is one session with @Session(): each sees what the other wrote', async () => {

@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Authenticator } from '@fastify/passport';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, SessionModule } from '../../../lib';
+import { Session, SessionManager, SessionModule } from '../../../lib';
 import { cookiePair, sessionCookie } from '../../support/session-test-app';
 
 /**
@@ -84,7 +84,11 @@ describe('@fastify/passport on Fastify (requestSession: true)', () => {
     expect(authed).not.toBe(anon);
     expect((await request(server()).get('/me').set('Cookie', authed).expect(200)).body.user).toEqual(ADA);
     await request(server()).get('/me').set('Cookie', anon).expect(401);
+    // the Passport login bound the session to its user: listByUser sees it, and logout ends it
+    const sessions = app.get(SessionManager);
+    expect((await sessions.listByUser('u-ada')).length).toBe(1);
     await request(server()).post('/logout').set('Cookie', authed).expect(201);
     await request(server()).get('/me').set('Cookie', authed).expect(401);
+    expect(await sessions.listByUser('u-ada')).toEqual([]);
   });
 });
