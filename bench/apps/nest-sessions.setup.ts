@@ -3,31 +3,31 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { MemoryStore, RedisStore, SessionModule, SessionStore } from '../../lib';
+import { MemoryStore, RedisStore, SessionModule, SessionModuleOptions, SessionStore } from '../../lib';
 import { BENCH_SECRET, SetupContext } from './bench-config';
 import { NestSessionsController } from './nest-sessions.controller';
 
-/** An app module registering nest-sessions with `store` and otherwise default options. */
-function appModule(store: SessionStore): DynamicModule {
+/** An app module registering nest-sessions with `store`, `extra` and otherwise default options. */
+function appModule(store: SessionStore, extra: Partial<SessionModuleOptions>): DynamicModule {
   @Module({})
   class NestSessionsAppModule {}
   return {
     module: NestSessionsAppModule,
-    imports: [SessionModule.forRoot({ secret: BENCH_SECRET, store })],
+    imports: [SessionModule.forRoot({ secret: BENCH_SECRET, store, ...extra })],
     controllers: [NestSessionsController],
   };
 }
 
 type Adapter = 'express' | 'fastify';
 
-function createWith(adapter: Adapter, store: SessionStore) {
+function createWith(adapter: Adapter, store: SessionStore, extra: Partial<SessionModuleOptions> = {}) {
   const httpAdapter = adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  return NestFactory.create(appModule(store), httpAdapter, { logger: false });
+  return NestFactory.create(appModule(store, extra), httpAdapter, { logger: false });
 }
 
-/** nest-sessions with its default MemoryStore, on `adapter`. */
-export function createNestSessionsMemory(adapter: Adapter) {
-  return () => createWith(adapter, new MemoryStore());
+/** nest-sessions with its default MemoryStore, on `adapter` (`extra`: more options, e.g. requestSession). */
+export function createNestSessionsMemory(adapter: Adapter, extra: Partial<SessionModuleOptions> = {}) {
+  return () => createWith(adapter, new MemoryStore(), extra);
 }
 
 /** nest-sessions with RedisStore on an ioredis client to the bench's redis-server, on `adapter`. */

@@ -12,11 +12,13 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'express-bare': createExpressBare,
   'nest-sessions-express-memory': createNestSessionsMemory('express'),
   'nest-sessions-express-redis': createNestSessionsRedis('express'),
+  'nest-sessions-express-req-session': createNestSessionsMemory('express', { requestSession: true }),
   'express-session-memory': createExpressSessionMemory,
   'express-session-redis': createExpressSessionRedis,
   'fastify-bare': createFastifyBare,
   'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
   'nest-sessions-fastify-redis': createNestSessionsRedis('fastify'),
+  'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
 };

@@ -8,11 +8,24 @@ export const SETUPS = [
   { name: 'express-bare', adapter: 'express', library: 'bare', store: 'none' },
   { name: 'nest-sessions-express-memory', adapter: 'express', library: 'nest-sessions', store: 'memory' },
   { name: 'nest-sessions-express-redis', adapter: 'express', library: 'nest-sessions', store: 'redis' },
+  // MemoryStore with `requestSession: true` (req.session for Passport & co.): what that option costs.
+  {
+    name: 'nest-sessions-express-req-session',
+    adapter: 'express',
+    library: 'nest-sessions',
+    store: 'memory',
+  },
   { name: 'express-session-memory', adapter: 'express', library: 'express-session', store: 'memory' },
   { name: 'express-session-redis', adapter: 'express', library: 'express-session', store: 'redis' },
   { name: 'fastify-bare', adapter: 'fastify', library: 'bare', store: 'none' },
   { name: 'nest-sessions-fastify-memory', adapter: 'fastify', library: 'nest-sessions', store: 'memory' },
   { name: 'nest-sessions-fastify-redis', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
+  {
+    name: 'nest-sessions-fastify-req-session',
+    adapter: 'fastify',
+    library: 'nest-sessions',
+    store: 'memory',
+  },
   { name: 'fastify-session-memory', adapter: 'fastify', library: '@fastify/session', store: 'memory' },
   { name: 'fastify-session-redis', adapter: 'fastify', library: '@fastify/session', store: 'redis' },
 ].map((s) => ({
