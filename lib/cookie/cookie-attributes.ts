@@ -26,6 +26,18 @@ export type SessionCookieAttributes = Readonly<Required<Omit<SessionCookieOption
   readonly domain?: string;
 };
 
+/** @internal Every attribute `SessionCookieOptions` has: the compiler keeps this list complete. */
+const COOKIE_KEYS: Record<keyof SessionCookieOptions, true> = {
+  name: true,
+  sameSite: true,
+  secure: true,
+  httpOnly: true,
+  path: true,
+  domain: true,
+};
+/** @internal The names `cookie` may hold; anything else is an unknown option. */
+export const COOKIE_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(COOKIE_KEYS));
+
 const COOKIE_DEFAULTS = { name: 'sid', sameSite: 'lax', secure: 'auto', httpOnly: true, path: '/' } as const;
 /** @internal RFC 7230 token: cookie and header names. */
 export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

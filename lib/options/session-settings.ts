@@ -1,7 +1,8 @@
 import type { SessionCookieAttributes } from '../cookie/cookie-attributes';
-import { HTTP_TOKEN, resolveCookieAttributes } from '../cookie/cookie-attributes';
+import { COOKIE_OPTION_KEYS, HTTP_TOKEN, resolveCookieAttributes } from '../cookie/cookie-attributes';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
 import type { SessionIdSource, SessionModuleOptions } from './session-module-options.interface';
+import { assertStoreOption, rejectUnknownOptions } from './unknown-options';
 
 /** Provider token of the validated, frozen settings. */
 export const SESSION_SETTINGS = 'nest-sessions:settings';
@@ -34,6 +35,29 @@ const DEFAULTS = {
   userCacheTtl: 300_000,
 } as const;
 
+/** Every option `SessionModuleOptions` has: the compiler keeps this list complete. */
+const OPTION_KEYS: Record<keyof SessionModuleOptions, true> = {
+  secret: true,
+  store: true,
+  cookie: true,
+  idleTimeout: true,
+  absoluteTimeout: true,
+  idFrom: true,
+  header: true,
+  storeTimeout: true,
+  touchInterval: true,
+  maxSessionBytes: true,
+  saveUninitialized: true,
+  maxSessionsPerUser: true,
+  userLoader: true,
+  userCacheTtl: true,
+};
+/**
+ * `isGlobal` is the module builder's extra: `forRoot` strips it before the options reach us, and
+ * a `forRootAsync` factory that also returns it is tolerated (it has no effect there).
+ */
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(OPTION_KEYS), 'isGlobal']);
+
 const SOURCES: readonly SessionIdSource[] = ['cookie', 'header', 'query'];
 
 function fail(message: string): never {
@@ -59,6 +83,13 @@ function secretsOf(secret: SessionModuleOptions['secret']): string[] {
 
 /** Validates options into settings; throws `InvalidSessionOptionsError` naming the bad option. */
 export function resolveSessionSettings(options: SessionModuleOptions = {}): SessionSettings {
+  if (typeof options !== 'object' || options === null) fail('options must be an object');
+  rejectUnknownOptions(options, KNOWN_OPTIONS);
+  if (options.cookie !== undefined) {
+    if (typeof options.cookie !== 'object' || options.cookie === null) fail('cookie must be an object');
+    rejectUnknownOptions(options.cookie, COOKIE_OPTION_KEYS, 'cookie.');
+  }
+  assertStoreOption(options.store);
   const cookie = resolveCookieAttributes(options.cookie);
 
   const idleTimeout = positive('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout);
