@@ -31,13 +31,13 @@ export class ResponseIdWriter implements SessionIdWriter {
     pending?.(response);
   }
 
-  issue(id: string, deadline: number): void {
+  issue(id: string, expiresAt: number | undefined): void {
     if (this.usesHeader()) {
       this.write((res) => setResponseHeader(res, this.settings.header, id));
       return;
     }
     const value = this.settings.secrets.length > 0 ? signSessionId(id, this.settings.secrets) : id;
-    this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie(value, deadline)));
+    this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie(value, expiresAt)));
   }
 
   revoke(): void {
@@ -50,7 +50,7 @@ export class ResponseIdWriter implements SessionIdWriter {
     return this.source === 'header' || this.source === 'query' || !idFrom.includes('cookie');
   }
 
-  private cookie(value: string, expiresAt: number | null): string {
+  private cookie(value: string, expiresAt: number | null | undefined): string {
     const { cookie } = this.settings;
     const secure = cookie.secure === 'auto' ? isHttps(this.req) : cookie.secure;
     return serializeSessionCookie(cookie, value, expiresAt, secure);

@@ -66,6 +66,14 @@ export interface SessionModuleOptions {
    */
   saveUninitialized?: boolean;
   /**
+   * Re-send the cookie on every response whose session was saved or had its expiry pushed forward
+   * (see `touchInterval`), expiring with the session's idle expiry (or `cookie.maxAge` from now),
+   * never past its absolute deadline. Off: the cookie goes out only with a new id, and lasts until
+   * the session's absolute deadline (or `cookie.maxAge`).
+   * @default false
+   */
+  rolling?: boolean;
+  /**
    * Most live sessions one user may have; a login past it destroys that user's oldest sessions.
    * 1 is single-session mode: a new login ends the others. Needs a store with a user index.
    * @default undefined (no limit)

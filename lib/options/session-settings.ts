@@ -19,6 +19,7 @@ export interface SessionSettings {
   readonly touchInterval: number;
   readonly maxSessionBytes: number;
   readonly saveUninitialized: boolean;
+  readonly rolling: boolean;
   readonly maxSessionsPerUser?: number;
   readonly userLoader?: (userId: string) => Promise<unknown>;
   readonly userCacheTtl: number;
@@ -32,6 +33,7 @@ const DEFAULTS = {
   storeTimeout: 1_000,
   maxSessionBytes: 65_536,
   saveUninitialized: false,
+  rolling: false,
   userCacheTtl: 300_000,
 } as const;
 
@@ -48,6 +50,7 @@ const OPTION_KEYS: Record<keyof SessionModuleOptions, true> = {
   touchInterval: true,
   maxSessionBytes: true,
   saveUninitialized: true,
+  rolling: true,
   maxSessionsPerUser: true,
   userLoader: true,
   userCacheTtl: true,
@@ -112,6 +115,9 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     fail(`maxSessionBytes must be a positive integer, got ${String(maxSessionBytes)}`);
   }
 
+  const rolling = options.rolling ?? DEFAULTS.rolling;
+  if (typeof rolling !== 'boolean') fail(`rolling must be a boolean, got '${String(rolling)}'`);
+
   const { maxSessionsPerUser, userLoader } = options;
   if (
     maxSessionsPerUser !== undefined &&
@@ -137,6 +143,7 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     ),
     maxSessionBytes,
     saveUninitialized: options.saveUninitialized ?? DEFAULTS.saveUninitialized,
+    rolling,
     maxSessionsPerUser,
     userLoader,
     userCacheTtl: positive('userCacheTtl', options.userCacheTtl ?? DEFAULTS.userCacheTtl),

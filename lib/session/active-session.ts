@@ -2,7 +2,7 @@ import type { SessionSettings } from '../options/session-settings';
 import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
 import type { SessionMeta, UserBinding } from '../stores/session-store';
-import { nextExpiry, sessionDeadline } from './expiry';
+import { cookieExpiry, nextExpiry } from './expiry';
 import { SessionData } from './session-data';
 import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
 import type { SessionRepository } from './session-repository';
@@ -194,7 +194,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     replaces?: string,
   ): Promise<boolean> {
     const { repository, settings } = this.services;
-    const created = { ...meta, ...nextExpiry(meta, Date.now(), settings) };
+    const now = Date.now();
+    const created = { ...meta, ...nextExpiry(meta, now, settings) };
     const binding: UserBinding = {};
     if (replaces !== undefined) binding.replaces = replaces;
     else if (meta.userId !== undefined && settings.maxSessionsPerUser !== undefined)
@@ -205,7 +206,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     this.meta = created;
     this.data.saved();
     this.stored = true;
-    this.writer?.issue(id, sessionDeadline(created, settings));
+    this.writer?.issue(id, cookieExpiry(created, now, settings));
     return true;
   }
 
@@ -217,7 +218,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       return;
     }
     const { repository, settings } = this.services;
-    const expiry = nextExpiry(this.meta, Date.now(), settings);
+    const now = Date.now();
+    const expiry = nextExpiry(this.meta, now, settings);
     if (!this.data.changed) {
       // Unchanged: push the expiry forward without rewriting data, once it has moved enough.
       if (!this.touchDue(expiry.expiresAt)) return;
@@ -227,6 +229,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       this.data.saved();
     }
     this.meta = { ...this.meta, ...expiry };
+    // Rolling: the cookie follows the expiry just stored, so it lives as long as the session does.
+    if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
   }
 
   /**
