@@ -1,6 +1,8 @@
 import type { SessionCookieAttributes } from '../cookie/cookie-attributes';
 import { COOKIE_OPTION_KEYS, HTTP_TOKEN, resolveCookieAttributes } from '../cookie/cookie-attributes';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
+import type { SessionIdFormat } from '../id/session-id';
+import { BUILT_IN_SESSION_IDS, customSessionIds } from '../id/session-id';
 import type { SessionIdSource, SessionModuleOptions } from './session-module-options.interface';
 import { assertStoreOption, rejectUnknownOptions } from './unknown-options';
 
@@ -20,6 +22,8 @@ export interface SessionSettings {
   readonly maxSessionBytes: number;
   readonly saveUninitialized: boolean;
   readonly rolling: boolean;
+  /** How ids are generated and which shapes read from clients are accepted. */
+  readonly ids: SessionIdFormat;
   readonly maxSessionsPerUser?: number;
   readonly userLoader?: (userId: string) => Promise<unknown>;
   readonly userCacheTtl: number;
@@ -51,6 +55,7 @@ const OPTION_KEYS: Record<keyof SessionModuleOptions, true> = {
   maxSessionBytes: true,
   saveUninitialized: true,
   rolling: true,
+  genid: true,
   maxSessionsPerUser: true,
   userLoader: true,
   userCacheTtl: true,
@@ -82,6 +87,19 @@ function secretsOf(secret: SessionModuleOptions['secret']): string[] {
     if (typeof s !== 'string' || s.length === 0) fail(`secret[${i}] must be a non-empty string`);
   });
   return secrets;
+}
+
+/** `genid` checked once at start-up, so a generator that cannot work fails there, not per request. */
+function idFormatOf(genid: SessionModuleOptions['genid']): SessionIdFormat {
+  if (genid === undefined) return BUILT_IN_SESSION_IDS;
+  if (typeof genid !== 'function') fail('genid must be a function () => string');
+  const ids = customSessionIds(genid);
+  try {
+    ids.generate();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return ids;
 }
 
 /** Validates options into settings; throws `InvalidSessionOptionsError` naming the bad option. */
@@ -118,6 +136,8 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
   const rolling = options.rolling ?? DEFAULTS.rolling;
   if (typeof rolling !== 'boolean') fail(`rolling must be a boolean, got '${String(rolling)}'`);
 
+  const ids = idFormatOf(options.genid);
+
   const { maxSessionsPerUser, userLoader } = options;
   if (
     maxSessionsPerUser !== undefined &&
@@ -144,6 +164,7 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     maxSessionBytes,
     saveUninitialized: options.saveUninitialized ?? DEFAULTS.saveUninitialized,
     rolling,
+    ids,
     maxSessionsPerUser,
     userLoader,
     userCacheTtl: positive('userCacheTtl', options.userCacheTtl ?? DEFAULTS.userCacheTtl),

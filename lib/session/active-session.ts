@@ -1,5 +1,4 @@
 import type { SessionSettings } from '../options/session-settings';
-import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
 import type { SessionMeta, UserBinding } from '../stores/session-store';
 import { cookieExpiry, nextExpiry } from './expiry';
@@ -174,7 +173,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (previous !== undefined && !replace) {
       if (!(await repository.release(previous))) return this.lose();
     }
-    const id = generateSessionId();
+    const id = this.services.settings.ids.generate();
     if (!(await this.storeAs(id, sessionKey(id), next, previous, replace ? previous : undefined)))
       return this.lose();
     // Filed in the old key's place in the user's index: the old key goes now.

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import type { SessionMeta, StoredSession } from '../stores/session-store';
@@ -71,7 +70,7 @@ export class SessionFactory {
     origin: () => SessionOrigin = () => ({}),
     extra: Partial<SessionMeta> = {},
   ): ActiveSession {
-    const id = generateSessionId();
+    const id = this.services.settings.ids.generate();
     const now = Date.now();
     const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin(), ...extra };
     meta.expiresAt = nextExpiry(meta, now, this.services.settings).expiresAt;
