@@ -193,6 +193,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     replaces?: string,
   ): Promise<boolean> {
     const { repository, settings } = this.services;
+    // A new id the client could never receive would only be an orphan in the store.
+    if (this.writer?.issuable === false) return false;
     const now = Date.now();
     const created = { ...meta, ...nextExpiry(meta, now, settings) };
     const binding: UserBinding = {};
@@ -213,6 +215,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (this.state !== 'open') return;
     if (!this.stored) {
       if (!(this.data.changed || storeIfEmpty)) return;
+      if (this.writer?.issuable === false) return; // never stored: its id could not reach the client
       if (!(await this.storeAs(this.currentId, this.currentKey, this.meta))) this.lose();
       return;
     }

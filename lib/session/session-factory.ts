@@ -36,7 +36,8 @@ export class SessionFactory {
     writer?: SessionIdWriter,
     origin?: () => SessionOrigin,
   ): Promise<ActiveSession> {
-    if (!presented) return Promise.resolve(this.fresh(writer, origin));
+    // An id that could not have been issued here (its cookie is out of scope) is not honoured.
+    if (!presented || writer?.issuable === false) return Promise.resolve(this.fresh(writer, origin));
     // `then`, not `async`: one promise on the hot path of every returning client.
     return this.repository
       .loadLive(presented.key)
