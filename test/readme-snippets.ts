@@ -1,4 +1,5 @@
 // The README's main snippets, type-checked by `npm test` (tsc) so the README stays true. Never run.
+import { randomBytes } from 'node:crypto';
 import {
   Body,
   CanActivate,
@@ -63,3 +64,9 @@ export class LoggedInGuard implements CanActivate {
 })
 export class AppModule {}
 export const connected = () => SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
+export const cookieOptions = () =>
+  SessionModule.forRoot({
+    rolling: true, // the cookie follows the idle expiry
+    cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
+    genid: () => randomBytes(24).toString('base64url'), // from node:crypto
+  });
