@@ -8,6 +8,7 @@ import { SessionManager } from './manager/session.manager';
 import type { SessionModuleOptions } from './options/session-module-options.interface';
 import type { SessionSettings } from './options/session-settings';
 import { SESSION_SETTINGS, resolveSessionSettings } from './options/session-settings';
+import { assertStoreOption } from './options/unknown-options';
 import { SessionEvents } from './session/session-events';
 import { SessionFactory } from './session/session-factory';
 import { SessionRepository } from './session/session-repository';
@@ -26,6 +27,7 @@ async function resolveStore(options: SessionModuleOptions, moduleRef: ModuleRef)
   if (typeof store === 'object' && store !== null && typeof store.useClass === 'function') {
     return moduleRef.create(store.useClass);
   }
+  assertStoreOption(store); // throws, saying what is wrong with it
   throw new InvalidSessionOptionsError(
     'store must be a SessionStore instance or { useClass: SessionStoreClass }',
   );

@@ -1,4 +1,5 @@
 // The README's main snippets, type-checked by `npm test` (tsc) so the README stays true. Never run.
+import { randomBytes } from 'node:crypto';
 import {
   Body,
   CanActivate,
@@ -83,3 +84,9 @@ export const conformance = () => {
     after,
   });
 };
+export const cookieOptions = () =>
+  SessionModule.forRoot({
+    rolling: true, // the cookie follows the idle expiry
+    cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
+    genid: () => randomBytes(24).toString('base64url'), // from node:crypto
+  });

@@ -19,14 +19,60 @@ export interface SessionCookieOptions {
   path?: string;
   /** @default undefined (host-only cookie) */
   domain?: string;
+  /**
+   * Ms the cookie lives from when it is sent, never past the session's absolute deadline. `null`:
+   * a browser-session cookie, with no Expires or Max-Age (gone when the browser closes; the
+   * session in the store still expires by `idleTimeout` and `absoluteTimeout`).
+   * @default undefined: the session's absolute deadline (`absoluteTimeout` after creation); with
+   * `rolling`, the session's idle expiry as of the response
+   */
+  maxAge?: number | null;
+  /**
+   * Adds `Partitioned` (CHIPS: the cookie is kept per top-level site, for embedded cross-site use).
+   * Browsers require Secure with it: `secure: false` is refused; with `secure: 'auto'` it is only
+   * sent over HTTPS.
+   * @default false
+   */
+  partitioned?: boolean;
+  /**
+   * Adds `Priority=Low|Medium|High` (which cookies Chrome evicts first).
+   * @default undefined (no Priority attribute; browsers treat it as medium)
+   */
+  priority?: 'low' | 'medium' | 'high';
 }
 
 /** @internal The validated attributes every Set-Cookie of the session is built from. */
-export type SessionCookieAttributes = Readonly<Required<Omit<SessionCookieOptions, 'domain'>>> & {
+export type SessionCookieAttributes = Readonly<
+  Required<Omit<SessionCookieOptions, 'domain' | 'maxAge' | 'priority'>>
+> & {
   readonly domain?: string;
+  readonly maxAge?: number | null;
+  readonly priority?: 'low' | 'medium' | 'high';
 };
 
-const COOKIE_DEFAULTS = { name: 'sid', sameSite: 'lax', secure: 'auto', httpOnly: true, path: '/' } as const;
+/** @internal Every attribute `SessionCookieOptions` has: the compiler keeps this list complete. */
+const COOKIE_KEYS: Record<keyof SessionCookieOptions, true> = {
+  name: true,
+  sameSite: true,
+  secure: true,
+  httpOnly: true,
+  path: true,
+  domain: true,
+  maxAge: true,
+  partitioned: true,
+  priority: true,
+};
+/** @internal The names `cookie` may hold; anything else is an unknown option. */
+export const COOKIE_OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(COOKIE_KEYS));
+
+const COOKIE_DEFAULTS = {
+  name: 'sid',
+  sameSite: 'lax',
+  secure: 'auto',
+  httpOnly: true,
+  path: '/',
+  partitioned: false,
+} as const;
 /** @internal RFC 7230 token: cookie and header names. */
 export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -62,6 +108,24 @@ export function resolveCookieAttributes(options: SessionCookieOptions = {}): Ses
   }
   if (cookie.domain !== undefined && !/^[A-Za-z0-9.-]+$/.test(cookie.domain)) {
     fail(`cookie.domain must be a host name, got '${String(cookie.domain)}'`);
+  }
+  const { maxAge, partitioned, priority } = cookie;
+  if (
+    maxAge !== undefined &&
+    maxAge !== null &&
+    !(typeof maxAge === 'number' && Number.isFinite(maxAge) && maxAge > 0)
+  ) {
+    fail(`cookie.maxAge must be > 0 ms or null (a browser-session cookie), got ${String(maxAge)}`);
+  }
+  if (typeof partitioned !== 'boolean')
+    fail(`cookie.partitioned must be a boolean, got '${String(partitioned)}'`);
+  if (partitioned && cookie.secure === false) {
+    fail(
+      "cookie.partitioned requires cookie.secure true or 'auto' (browsers drop Partitioned cookies without Secure)",
+    );
+  }
+  if (priority !== undefined && !['low', 'medium', 'high'].includes(priority)) {
+    fail(`cookie.priority must be 'low', 'medium' or 'high', got '${String(priority)}'`);
   }
   return Object.freeze(cookie);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionSettings } from '../options/session-settings';
 import { VerifiedIdCache } from '../id/verified-id-cache';
 import { signSessionId } from '../id/sign-session-id';
+import { BUILT_IN_SESSION_IDS } from '../id/session-id';
 import { readSessionId } from './read-session-id';
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
@@ -17,6 +18,7 @@ describe('readSessionId', () => {
     cookie: { name: 'sid' },
     idFrom: ['cookie', 'header', 'query'],
     header: 'x-session-id',
+    ids: BUILT_IN_SESSION_IDS,
   } as unknown as SessionSettings;
 
   it('reads a signed cookie, an unsigned header and an unsigned query value', () => {

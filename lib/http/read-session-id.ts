@@ -1,4 +1,3 @@
-import { isSessionId } from '../id/session-id';
 import type { SessionIdSource } from '../options/session-module-options.interface';
 import type { SessionSettings } from '../options/session-settings';
 import { readCookie } from '../cookie/read-cookie';
@@ -32,7 +31,7 @@ export function readSessionId(
     if (known) return { id: known.id, key: known.key, source };
     const id =
       source === 'cookie' && settings.secrets.length > 0 ? unsignSessionId(raw, settings.secrets) : raw;
-    if (id !== undefined && isSessionId(id)) {
+    if (id !== undefined && settings.ids.accepts(id)) {
       const key = sessionKey(id);
       verified.remember(source, raw, id, key);
       return { id, key, source };

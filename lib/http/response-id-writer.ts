@@ -8,6 +8,22 @@ import type { HttpRequestLike } from './http-exchange';
 import { headersSent, isHttps, setResponseCookie, setResponseHeader } from './http-exchange';
 
 const logger = new Logger('SessionInterceptor');
+/** Apps (by their settings) already warned that `secure: true` met plain HTTP: one warning each. */
+const warnedInsecure = new WeakSet<SessionSettings>();
+
+/** RFC 6265 path-match: the cookie's path is the request path, or a prefix of it ending at a '/'. */
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  if (!requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
+}
+
+/** The request's path as the client sent it (Express may rewrite `url` under a mounted router). */
+function requestPath(req: HttpRequestLike): string {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
 
 /**
  * Sends a request's session id back the way it came: a header for header (and query) clients, the
@@ -17,6 +33,9 @@ const logger = new Logger('SessionInterceptor');
 export class ResponseIdWriter implements SessionIdWriter {
   private response?: unknown;
   private pending?: (res: unknown) => void;
+  /** An id went out (or is about to) on this response. */
+  private issued = false;
+  private canIssue?: boolean;
 
   constructor(
     private readonly settings: SessionSettings,
@@ -31,17 +50,30 @@ export class ResponseIdWriter implements SessionIdWriter {
     pending?.(response);
   }
 
-  issue(id: string, deadline: number): void {
+  /**
+   * Whether an id can reach the client on this response. Not when the cookie would not: the
+   * request's path is outside `cookie.path` (the browser would neither send nor be meant to get
+   * it), or `cookie.secure: true` meets plain HTTP (the browser would refuse it).
+   */
+  get issuable(): boolean {
+    return (this.canIssue ??= this.usesHeader() || this.cookieReachesClient());
+  }
+
+  issue(id: string, expiresAt: number | undefined): void {
+    if (!this.issuable) return;
+    this.issued = true;
     if (this.usesHeader()) {
       this.write((res) => setResponseHeader(res, this.settings.header, id));
       return;
     }
     const value = this.settings.secrets.length > 0 ? signSessionId(id, this.settings.secrets) : id;
-    this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie(value, deadline)));
+    this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie(value, expiresAt)));
   }
 
+  /** Expires the cookie, unless the client holds none: it sent no id and none went out. */
   revoke(): void {
-    if (this.usesHeader()) return;
+    if (this.usesHeader() || !this.issuable) return;
+    if (this.source === undefined && !this.issued) return;
     this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie('', null)));
   }
 
@@ -50,7 +82,24 @@ export class ResponseIdWriter implements SessionIdWriter {
     return this.source === 'header' || this.source === 'query' || !idFrom.includes('cookie');
   }
 
-  private cookie(value: string, expiresAt: number | null): string {
+  private cookieReachesClient(): boolean {
+    const { cookie } = this.settings;
+    if (!pathMatches(requestPath(this.req), cookie.path)) return false;
+    if (cookie.secure === true && !isHttps(this.req)) {
+      if (!warnedInsecure.has(this.settings)) {
+        warnedInsecure.add(this.settings);
+        logger.warn(
+          'cookie.secure is true but a request came over plain HTTP: no session cookie is sent and no new ' +
+            "session is stored for it. Behind a TLS-terminating proxy, enable the platform's trust proxy " +
+            "(Express: app.set('trust proxy', ...), Fastify: new FastifyAdapter({ trustProxy }))",
+        );
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private cookie(value: string, expiresAt: number | null | undefined): string {
     const { cookie } = this.settings;
     const secure = cookie.secure === 'auto' ? isHttps(this.req) : cookie.secure;
     return serializeSessionCookie(cookie, value, expiresAt, secure);

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { RequestSessions } from '../http/request-sessions';
-import { isSessionId } from '../id/session-id';
 import { isSessionKey, sessionKey } from '../id/session-key';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import { assertTtl } from '../session/active-session';
@@ -57,7 +56,7 @@ export class SessionManager {
 
   /** A session by id, or null when it is unknown, expired or malformed. Changes need `save()`. */
   async get<T extends object = SessionData>(id: string): Promise<Session<T> | null> {
-    if (!isSessionId(id)) return null;
+    if (!this.settings.ids.accepts(id)) return null;
     const presented = { id, key: sessionKey(id) };
     const stored = await this.repository.loadLive(presented.key);
     return stored ? (this.factory.loaded(presented, stored) as unknown as Session<T>) : null;
@@ -81,7 +80,7 @@ export class SessionManager {
 
   /** Destroys a session by id; false when there was none. */
   destroy(id: string): Promise<boolean> {
-    if (!isSessionId(id)) return Promise.resolve(false);
+    if (!this.settings.ids.accepts(id)) return Promise.resolve(false);
     return this.repository.destroy(sessionKey(id));
   }
 
@@ -91,7 +90,7 @@ export class SessionManager {
    */
   async touch(id: string, ttl?: number): Promise<boolean> {
     if (ttl !== undefined) assertTtl(ttl);
-    if (!isSessionId(id)) return false;
+    if (!this.settings.ids.accepts(id)) return false;
     const key = sessionKey(id);
     const stored = await this.repository.loadLive(key);
     if (!stored) return false;
@@ -113,7 +112,7 @@ export class SessionManager {
     const { except } = options;
     return this.users.destroyAll(
       userId,
-      except === undefined ? undefined : isSessionId(except) ? sessionKey(except) : except,
+      except === undefined ? undefined : this.settings.ids.accepts(except) ? sessionKey(except) : except,
     );
   }
 

@@ -66,6 +66,23 @@ export interface SessionModuleOptions {
    */
   saveUninitialized?: boolean;
   /**
+   * Re-send the cookie on every response whose session was saved or had its expiry pushed forward
+   * (see `touchInterval`), expiring with the session's idle expiry (or `cookie.maxAge` from now),
+   * never past its absolute deadline. Off: the cookie goes out only with a new id, and lasts until
+   * the session's absolute deadline (or `cookie.maxAge`).
+   * @default false
+   */
+  rolling?: boolean;
+  /**
+   * Makes session ids instead of the built-in generator (192 random bits). Each id must be 22 to
+   * 128 url-safe characters (`[A-Za-z0-9_-]`, so at least 128 bits of base64url) and should come
+   * from a CSPRNG; one that is not throws a `TypeError` at that call (the request fails) rather
+   * than name a weak session. Called once at start-up to check it. Ids from clients are then
+   * accepted in that shape.
+   * @default undefined (built-in ids: 32 characters from `crypto`)
+   */
+  genid?: () => string;
+  /**
    * Most live sessions one user may have; a login past it destroys that user's oldest sessions.
    * 1 is single-session mode: a new login ends the others. Needs a store with a user index.
    * @default undefined (no limit)

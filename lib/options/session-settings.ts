@@ -1,7 +1,10 @@
 import type { SessionCookieAttributes } from '../cookie/cookie-attributes';
-import { HTTP_TOKEN, resolveCookieAttributes } from '../cookie/cookie-attributes';
+import { COOKIE_OPTION_KEYS, HTTP_TOKEN, resolveCookieAttributes } from '../cookie/cookie-attributes';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
+import type { SessionIdFormat } from '../id/session-id';
+import { BUILT_IN_SESSION_IDS, customSessionIds } from '../id/session-id';
 import type { SessionIdSource, SessionModuleOptions } from './session-module-options.interface';
+import { assertStoreOption, rejectUnknownOptions } from './unknown-options';
 
 /** Provider token of the validated, frozen settings. */
 export const SESSION_SETTINGS = 'nest-sessions:settings';
@@ -18,6 +21,9 @@ export interface SessionSettings {
   readonly touchInterval: number;
   readonly maxSessionBytes: number;
   readonly saveUninitialized: boolean;
+  readonly rolling: boolean;
+  /** How ids are generated and which shapes read from clients are accepted. */
+  readonly ids: SessionIdFormat;
   readonly maxSessionsPerUser?: number;
   readonly userLoader?: (userId: string) => Promise<unknown>;
   readonly userCacheTtl: number;
@@ -32,8 +38,35 @@ const DEFAULTS = {
   storeTimeout: 1_000,
   maxSessionBytes: 65_536,
   saveUninitialized: false,
+  rolling: false,
   userCacheTtl: 300_000,
 } as const;
+
+/** Every option `SessionModuleOptions` has: the compiler keeps this list complete. */
+const OPTION_KEYS: Record<keyof SessionModuleOptions, true> = {
+  secret: true,
+  store: true,
+  cookie: true,
+  idleTimeout: true,
+  absoluteTimeout: true,
+  idFrom: true,
+  header: true,
+  storeTimeout: true,
+  touchInterval: true,
+  maxSessionBytes: true,
+  saveUninitialized: true,
+  rolling: true,
+  genid: true,
+  maxSessionsPerUser: true,
+  userLoader: true,
+  userCacheTtl: true,
+  requestSession: true,
+};
+/**
+ * `isGlobal` is the module builder's extra: `forRoot` strips it before the options reach us, and
+ * a `forRootAsync` factory that also returns it is tolerated (it has no effect there).
+ */
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(OPTION_KEYS), 'isGlobal']);
 
 const SOURCES: readonly SessionIdSource[] = ['cookie', 'header', 'query'];
 
@@ -58,8 +91,28 @@ function secretsOf(secret: SessionModuleOptions['secret']): string[] {
   return secrets;
 }
 
+/** `genid` checked once at start-up, so a generator that cannot work fails there, not per request. */
+function idFormatOf(genid: SessionModuleOptions['genid']): SessionIdFormat {
+  if (genid === undefined) return BUILT_IN_SESSION_IDS;
+  if (typeof genid !== 'function') fail('genid must be a function () => string');
+  const ids = customSessionIds(genid);
+  try {
+    ids.generate();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return ids;
+}
+
 /** Validates options into settings; throws `InvalidSessionOptionsError` naming the bad option. */
 export function resolveSessionSettings(options: SessionModuleOptions = {}): SessionSettings {
+  if (typeof options !== 'object' || options === null) fail('options must be an object');
+  rejectUnknownOptions(options, KNOWN_OPTIONS);
+  if (options.cookie !== undefined) {
+    if (typeof options.cookie !== 'object' || options.cookie === null) fail('cookie must be an object');
+    rejectUnknownOptions(options.cookie, COOKIE_OPTION_KEYS, 'cookie.');
+  }
+  assertStoreOption(options.store);
   const cookie = resolveCookieAttributes(options.cookie);
 
   const idleTimeout = positive('idleTimeout', options.idleTimeout ?? DEFAULTS.idleTimeout);
@@ -81,6 +134,11 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
   if (!Number.isInteger(maxSessionBytes) || maxSessionBytes <= 0) {
     fail(`maxSessionBytes must be a positive integer, got ${String(maxSessionBytes)}`);
   }
+
+  const rolling = options.rolling ?? DEFAULTS.rolling;
+  if (typeof rolling !== 'boolean') fail(`rolling must be a boolean, got '${String(rolling)}'`);
+
+  const ids = idFormatOf(options.genid);
 
   const { maxSessionsPerUser, userLoader } = options;
   if (
@@ -107,6 +165,8 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     ),
     maxSessionBytes,
     saveUninitialized: options.saveUninitialized ?? DEFAULTS.saveUninitialized,
+    rolling,
+    ids,
     maxSessionsPerUser,
     userLoader,
     userCacheTtl: positive('userCacheTtl', options.userCacheTtl ?? DEFAULTS.userCacheTtl),

@@ -1,8 +1,7 @@
 import type { SessionSettings } from '../options/session-settings';
-import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
 import type { SessionMeta, UserBinding } from '../stores/session-store';
-import { nextExpiry, sessionDeadline } from './expiry';
+import { cookieExpiry, nextExpiry } from './expiry';
 import { SessionData } from './session-data';
 import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
 import type { SessionRepository } from './session-repository';
@@ -152,7 +151,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       const now = Date.now();
       const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...this.origin() };
       this.meta = { ...meta, ...nextExpiry(meta, now, this.services.settings) };
-      this.currentId = generateSessionId();
+      this.currentId = this.services.settings.ids.generate();
       this.currentKey = sessionKey(this.currentId);
       this.data = new SessionData(new Map(), this.services.settings.maxSessionBytes);
       this.stored = false;
@@ -220,7 +219,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (previous !== undefined && !replace) {
       if (!(await repository.release(previous))) return this.lose();
     }
-    const id = generateSessionId();
+    const id = this.services.settings.ids.generate();
     if (!(await this.storeAs(id, sessionKey(id), next, previous, replace ? previous : undefined)))
       return this.lose();
     // Filed in the old key's place in the user's index: the old key goes now.
@@ -240,7 +239,10 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     replaces?: string,
   ): Promise<boolean> {
     const { repository, settings } = this.services;
-    const created = { ...meta, ...nextExpiry(meta, Date.now(), settings) };
+    // A new id the client could never receive would only be an orphan in the store.
+    if (this.writer?.issuable === false) return false;
+    const now = Date.now();
+    const created = { ...meta, ...nextExpiry(meta, now, settings) };
     const binding: UserBinding = {};
     if (replaces !== undefined) binding.replaces = replaces;
     else if (meta.userId !== undefined && settings.maxSessionsPerUser !== undefined)
@@ -251,7 +253,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     this.meta = created;
     this.data.saved();
     this.stored = true;
-    this.writer?.issue(id, sessionDeadline(created, settings));
+    this.writer?.issue(id, cookieExpiry(created, now, settings));
     return true;
   }
 
@@ -259,11 +261,13 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (this.state !== 'open') return;
     if (!this.stored) {
       if (!(this.data.changed || storeIfEmpty)) return;
+      if (this.writer?.issuable === false) return; // never stored: its id could not reach the client
       if (!(await this.storeAs(this.currentId, this.currentKey, this.meta))) this.lose();
       return;
     }
     const { repository, settings } = this.services;
-    const expiry = nextExpiry(this.meta, Date.now(), settings);
+    const now = Date.now();
+    const expiry = nextExpiry(this.meta, now, settings);
     if (!this.data.changed) {
       // Unchanged: push the expiry forward without rewriting data, once it has moved enough.
       if (!this.touchDue(expiry.expiresAt)) return;
@@ -273,6 +277,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       this.data.saved();
     }
     this.meta = { ...this.meta, ...expiry };
+    // Rolling: the cookie follows the expiry just stored, so it lives as long as the session does.
+    if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
   }
 
   /**

@@ -21,3 +21,23 @@ export function nextExpiry(meta: SessionMeta, now: number, rules: ExpiryRules): 
 export function isAlive(meta: SessionMeta, now: number, rules: ExpiryRules): boolean {
   return meta.expiresAt > now && sessionDeadline(meta, rules) > now;
 }
+
+/** The settings the cookie's lifetime reads. */
+export interface CookieExpiryRules extends ExpiryRules {
+  readonly rolling: boolean;
+  readonly cookie: { readonly maxAge?: number | null };
+}
+
+/**
+ * When the cookie sent at `now` for a session with `meta` expires (epoch ms), or undefined for a
+ * browser-session cookie (`cookie.maxAge: null`). Never past the session's absolute deadline:
+ * `cookie.maxAge` counts from `now`, capped by it; by default the cookie lasts until the deadline,
+ * or, with `rolling`, until the session's idle expiry (itself capped by the deadline).
+ */
+export function cookieExpiry(meta: SessionMeta, now: number, rules: CookieExpiryRules): number | undefined {
+  const { maxAge } = rules.cookie;
+  if (maxAge === null) return undefined;
+  const deadline = sessionDeadline(meta, rules);
+  if (maxAge !== undefined) return Math.min(now + maxAge, deadline);
+  return rules.rolling ? Math.min(meta.expiresAt, deadline) : deadline;
+}

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { generateSessionId } from '../id/session-id';
 import { sessionKey } from '../id/session-key';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import type { SessionMeta, StoredSession } from '../stores/session-store';
@@ -37,7 +36,8 @@ export class SessionFactory {
     writer?: SessionIdWriter,
     origin?: () => SessionOrigin,
   ): Promise<ActiveSession> {
-    if (!presented) return Promise.resolve(this.fresh(writer, origin));
+    // An id that could not have been issued here (its cookie is out of scope) is not honoured.
+    if (!presented || writer?.issuable === false) return Promise.resolve(this.fresh(writer, origin));
     // `then`, not `async`: one promise on the hot path of every returning client.
     return this.repository
       .loadLive(presented.key)
@@ -71,7 +71,7 @@ export class SessionFactory {
     origin: () => SessionOrigin = () => ({}),
     extra: Partial<SessionMeta> = {},
   ): ActiveSession {
-    const id = generateSessionId();
+    const id = this.services.settings.ids.generate();
     const now = Date.now();
     const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...origin(), ...extra };
     meta.expiresAt = nextExpiry(meta, now, this.services.settings).expiresAt;

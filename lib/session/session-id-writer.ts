@@ -3,8 +3,13 @@
  * cookie). HTTP requests, and later other transports, each give their own.
  */
 export interface SessionIdWriter {
-  /** Sends `id`, valid until `deadline` (epoch ms). */
-  issue(id: string, deadline: number): void;
+  /**
+   * Whether an id can reach the client at all (a cookie outside its path, or Secure over plain
+   * HTTP, cannot): a new session that cannot be issued is never stored.
+   */
+  readonly issuable: boolean;
+  /** Sends `id`; a cookie expires at `expiresAt` (epoch ms), or with the browser session if undefined. */
+  issue(id: string, expiresAt: number | undefined): void;
   /** Tells the client to forget its id (after a destroy or logout). */
   revoke(): void;
 }

@@ -103,13 +103,20 @@ describe.each(ADAPTERS)('Secure behind HTTPS (%s)', (adapter) => {
   });
 
   it('honours explicit cookie options', async () => {
-    const app = await createSessionTestApp(adapter, {
-      cookie: { name: 'app.sid', sameSite: 'strict', secure: true, path: '/api', domain: 'example.test' },
-    });
+    // Secure cookies go out over HTTPS only, and only on requests inside their path.
+    const app = await createSessionTestApp(
+      adapter,
+      { cookie: { name: 'app.sid', sameSite: 'strict', secure: true, path: '/set', domain: 'example.test' } },
+      [],
+      { trustProxy: true },
+    );
     try {
-      const res = await request(app.getHttpServer()).post('/set/a').expect(201);
+      const res = await request(app.getHttpServer())
+        .post('/set/a')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(201);
       const cookie = sessionCookie(res, 'app.sid')!;
-      expect(cookie).toContain('Path=/api');
+      expect(cookie).toContain('Path=/set');
       expect(cookie).toContain('Domain=example.test');
       expect(cookie).toContain('SameSite=Strict');
       expect(cookie).toContain('Secure');

@@ -139,7 +139,7 @@ export async function createSessionTestApp(
   const app = await NestFactory.create(
     TestAppModule,
     adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter({ trustProxy }),
-    { logger: false },
+    { logger: false, abortOnError: false },
   );
   if (adapter === 'express' && trustProxy) app.getHttpAdapter().getInstance().set('trust proxy', true);
   await app.init();
