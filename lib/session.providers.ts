@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
-import { RequestSessionInstaller } from './http/request-session/request-session.installer';
+import { PlatformInstaller } from './http/request-session/platform.installer';
 import { RequestSessions } from './http/request-sessions';
 import { SessionInterceptor } from './http/session.interceptor';
 import { SessionManager } from './manager/session.manager';
@@ -52,7 +52,7 @@ export const sessionProviders: Provider[] = [
   RequestSessions,
   SessionInterceptor,
   SessionManager,
-  RequestSessionInstaller,
+  PlatformInstaller,
 ];
 
 /** What modules that use sessions need: `@Session()` attaches the interceptor, which needs these. */

@@ -75,6 +75,18 @@ export class RequestSessions {
     return state ? state.loaded === undefined : this.incoming(req as SessionRequest).id !== undefined;
   }
 
+  /**
+   * The request's session for a `@Session()` handler, which saves it itself after it runs: at once
+   * when it is already there (fresh, or loaded by a guard), else once loaded.
+   */
+  forHandler(request: object, res: unknown): ActiveSession | Promise<ActiveSession> {
+    const req = request as SessionRequest;
+    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    state.saved = true;
+    state.writer.bind(res);
+    return state.loaded ?? state.session;
+  }
+
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
   load(request: object, res: unknown): Promise<ActiveSession> {
     const req = request as SessionRequest;

@@ -1,26 +1,27 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { UseInterceptors, createParamDecorator } from '@nestjs/common';
-import { loadedSession } from './request-sessions';
-import { SessionInterceptor } from './session.interceptor';
-
-/** Marks a handler that already has the interceptor (two `@Session()` parameters attach it once). */
-const INTERCEPTOR_ATTACHED = 'nest-sessions:interceptor-attached';
+import { createParamDecorator } from '@nestjs/common';
+import { platformSessionsOf } from './platform-sessions';
+import { saveAfterHandler } from './session-handler';
 
 const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const session = loadedSession(context.switchToHttp().getRequest());
-  if (!session) {
+  const http = context.switchToHttp();
+  const req = http.getRequest<object>();
+  const sessions = platformSessionsOf(req);
+  if (!sessions) {
     throw new Error(
-      '@Session() found no session on this request: import SessionModule.forRoot() in the app module ' +
+      '@Session() found no session module for this request: import SessionModule.forRoot() in the app module ' +
         '(or SessionModule in this module when it is not global)',
     );
   }
-  return session;
+  // A promise here is awaited by Nest before the handler runs.
+  return sessions.forHandler(req, http.getResponse());
 });
 
 /**
- * Injects the request's `Session<T>`, loaded before the handler runs and saved after it. It also
- * attaches `SessionInterceptor` to this handler alone, so routes without it pay nothing. Import it
- * from 'nest-sessions' (`@nestjs/common` has a `Session` of its own).
+ * Injects the request's `Session<T>`, loaded before the handler runs and saved after it, before
+ * the response is written (also when the handler throws). It wraps this handler alone, so routes
+ * without it pay nothing. Import it from 'nest-sessions' (`@nestjs/common` has a `Session` of its
+ * own).
  *
  * @example
  * ```ts
@@ -34,11 +35,6 @@ export function Session(): ParameterDecorator {
   const parameter = sessionParameter();
   return (target, propertyKey, index) => {
     parameter(target, propertyKey, index);
-    if (propertyKey === undefined) return;
-    const descriptor = Object.getOwnPropertyDescriptor(target, propertyKey);
-    const handler: unknown = descriptor?.value;
-    if (typeof handler !== 'function' || Reflect.getMetadata(INTERCEPTOR_ATTACHED, handler)) return;
-    Reflect.defineMetadata(INTERCEPTOR_ATTACHED, true, handler);
-    UseInterceptors(SessionInterceptor)(target, propertyKey, descriptor!);
+    if (propertyKey !== undefined) saveAfterHandler(target, propertyKey, index);
   };
 }

@@ -3,9 +3,11 @@ import { Observable, Subscriber } from 'rxjs';
 import { RequestSessions } from './request-sessions';
 
 /**
- * Attached by `@Session()` to the handlers that take it (never global, so other routes run none of
- * this). Loads the request's session before the handler, and saves it after the handler, before
- * the response is sent, also when the handler threw.
+ * Optional. `@Session()` handlers need no interceptor: the decorator loads the session and saves
+ * it around its own handler. Put this on a handler (`@UseInterceptors(SessionInterceptor)`) that
+ * opens the session only through `SessionManager.forRequest`, to have it saved after the handler
+ * with a failed save going through the app's exception filters rather than the held response's
+ * own 503. Loads before the handler, saves after it, also when the handler threw.
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {

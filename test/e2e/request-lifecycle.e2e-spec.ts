@@ -10,14 +10,20 @@ import {
   NestMiddleware,
   NestModule,
   UseGuards,
+  HttpCode,
+  Header,
+  Catch,
+  ArgumentsHost,
+  ExceptionFilter,
+  HttpException,
 } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Session, SessionInterceptor, SessionManager, SessionModule } from '../../lib';
+import { MemoryStore, Session, SessionInterceptor, SessionManager, SessionModule } from '../../lib';
 import { RequestSessions } from '../../lib/http/request-sessions';
 import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
 
@@ -71,6 +77,14 @@ class LifecycleController {
     return session.all();
   }
 
+  @Get('meta')
+  @HttpCode(202)
+  @Header('x-kept', 'yes')
+  meta(@Session() session: Session) {
+    session.set('meta', true);
+    return { ok: true };
+  }
+
   @Get('guarded')
   @UseGuards(CountingGuard)
   guarded() {
@@ -121,17 +135,22 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
 
   it('runs none of its code on a route without @Session(): no interceptor, no request state', async () => {
     const intercept = vi.spyOn(SessionInterceptor.prototype, 'intercept');
-    const load = vi.spyOn(RequestSessions.prototype, 'load');
+    const forHandler = vi.spyOn(RequestSessions.prototype, 'forHandler');
     const forRequest = vi.spyOn(RequestSessions.prototype, 'forRequest');
+    const calls = () => [intercept, forHandler, forRequest].map((spy) => spy.mock.calls.length);
     const res = await request(app.getHttpServer()).get('/untouched').expect(200);
     expect(res.body).toEqual({ ok: true });
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect([intercept.mock.calls.length, load.mock.calls.length, forRequest.mock.calls.length]).toEqual([
-      0, 0, 0,
-    ]);
-    // and the route that takes @Session() does go through it
+    expect(calls()).toEqual([0, 0, 0]);
+    // the route that takes @Session() goes through it, without Nest's interceptor pipeline
     await request(app.getHttpServer()).get('/read').expect(200);
-    expect(intercept).toHaveBeenCalledTimes(1);
+    expect(calls()).toEqual([0, 1, 0]);
+  });
+
+  it("keeps the handler's own metadata (status code, headers) on a @Session() route", async () => {
+    const res = await request(app.getHttpServer()).get('/meta').expect(202);
+    expect(res.headers['x-kept']).toBe('yes');
+    expect(await readWith(cookiePair(sessionCookie(res)))).toEqual({ meta: true });
   });
 
   it('saves a session a guard opened on a route without @Session(), and sends its cookie', async () => {
@@ -151,5 +170,59 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     const res = await request(app.getHttpServer()).get('/middleware').expect(200);
     expect(res.text).toBe('answered by the middleware');
     expect(await readWith(cookiePair(sessionCookie(res)))).toEqual({ answeredBy: 'middleware' });
+  });
+});
+
+/** A store whose writes fail: a handler's save fails after the handler succeeded. */
+class UnwritableStore extends MemoryStore {
+  override apply(): Promise<boolean> {
+    return Promise.reject(new Error('disk full at /var/secret'));
+  }
+}
+
+/** The app's own error format: a failed session save must reach it like any error. */
+@Catch(HttpException)
+class AppErrorFilter implements ExceptionFilter {
+  catch(error: HttpException, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const status = error.getStatus();
+    const body = { appError: true, status };
+    const res = http.getResponse<{
+      status?: (n: number) => { json?: (b: unknown) => void; send?: (b: unknown) => void };
+      code?: (n: number) => { send: (b: unknown) => void };
+    }>();
+    if (typeof res.code === 'function') res.code(status).send(body);
+    else res.status!(status).json!(body);
+  }
+}
+
+@Module({
+  imports: [SessionModule.forRoot({ store: new UnwritableStore() })],
+  controllers: [LifecycleController],
+  providers: [CountingGuard, RefusingGuard, { provide: APP_FILTER, useClass: AppErrorFilter }],
+})
+class UnwritableModule {}
+
+describe.each(ADAPTERS)('a save that fails after the handler (%s)', (adapter) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await NestFactory.create(
+      UnwritableModule,
+      adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+      {
+        logger: false,
+      },
+    );
+    await app.init();
+    if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  it("answers 503 through the app's exception filter, with nothing internal", async () => {
+    const res = await request(app.getHttpServer()).get('/meta');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ appError: true, status: 503 });
+    expect(res.text).not.toContain('secret');
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 });

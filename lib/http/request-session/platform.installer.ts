@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { SESSION_SETTINGS, SessionSettings } from '../../options/session-settings';
 import type { ActiveSession } from '../../session/active-session';
+import { registerPlatformSessions } from '../platform-sessions';
 import { RequestSessions } from '../request-sessions';
 import { createSessionView } from './session-view';
 
@@ -16,7 +17,8 @@ interface FastifyLike {
 }
 
 /**
- * With `requestSession: true`, gives every request `req.session` (Express) / `request.session`
+ * Binds the module to the app's HTTP platform once it exists: registers this app's sessions for
+ * `@Session()` to find from a request, and, with `requestSession: true`, gives every request `req.session` (Express) / `request.session`
  * (Fastify) and `req.sessionID`, for Passport, csrf-csrf, connect-flash and the rest of the
  * express-session ecosystem: the request's one session (the one `@Session()` gets) through
  * `createSessionView`. Installed once, as the app is created, so it comes before the app's own
@@ -25,7 +27,7 @@ interface FastifyLike {
  * gets a fresh session only if something reads `req.session`, with no store call.
  */
 @Injectable()
-export class RequestSessionInstaller implements OnModuleInit {
+export class PlatformInstaller implements OnModuleInit {
   private readonly views = new WeakMap<ActiveSession, object>();
   private readonly logger = new Logger('SessionModule');
   private installed = false;
@@ -45,9 +47,12 @@ export class RequestSessionInstaller implements OnModuleInit {
 
   private install(): void {
     const adapter = this.adapterHost?.httpAdapter;
-    if (this.installed || !this.settings.requestSession || !adapter) return;
+    if (this.installed || !adapter) return;
     this.installed = true;
-    const instance: unknown = adapter.getInstance();
+    const instance = adapter.getInstance<object>();
+    // `@Session()` finds this app's sessions from the request (req.app / request.server).
+    registerPlatformSessions(instance, this.requests);
+    if (!this.settings.requestSession) return;
     if (adapter.getType() === 'fastify') this.installOnFastify(instance as FastifyLike);
     else this.installOnExpress(instance as ExpressLike);
   }

@@ -1,0 +1,68 @@
+import { Logger } from '@nestjs/common';
+import type { ActiveSession } from '../session/active-session';
+
+const logger = new Logger('SessionHandler');
+/** Marks a handler already wrapped (two `@Session()` parameters wrap it once). */
+const WRAPPED = Symbol('nest-sessions:wrapped-handler');
+
+type Handler = ((...args: unknown[]) => unknown) & { [WRAPPED]?: true };
+
+/**
+ * Wraps the handler at `target[key]` so the session it receives as argument `index` is saved after
+ * it returns, before Nest writes the response, and also when it throws (what it set before the
+ * error, a flash message, is kept). A failed save fails the request through the app's exception
+ * filters (503), unless the handler failed first, whose error then wins. This is what an
+ * interceptor would do, without Nest's interceptor pipeline on every call.
+ *
+ * Runs once the class is fully decorated (a microtask after its definition), and carries over
+ * every metadata key of the handler (route, guards, pipes, interceptors...), so Nest sees the
+ * handler as it was declared.
+ */
+export function saveAfterHandler(target: object, key: string | symbol, index: number): void {
+  queueMicrotask(() => {
+    const owner = target as Record<string | symbol, unknown>;
+    const original = owner[key] as Handler;
+    if (typeof original !== 'function' || original[WRAPPED]) return;
+    const wrapped: Handler = function (this: unknown, ...args: unknown[]) {
+      const session = args[index] as ActiveSession | undefined;
+      let result: unknown;
+      try {
+        result = original.apply(this, args);
+      } catch (error) {
+        return saveAfterFailure(session, error);
+      }
+      if (isThenable(result)) {
+        return result.then(
+          (value) => saveThen(session, value),
+          (error: unknown) => saveAfterFailure(session, error),
+        );
+      }
+      return saveThen(session, result);
+    };
+    wrapped[WRAPPED] = true;
+    for (const metadataKey of Reflect.getMetadataKeys(original) as unknown[]) {
+      Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapped);
+    }
+    Object.defineProperty(wrapped, 'name', { value: original.name });
+    Object.defineProperty(target, key, { ...Object.getOwnPropertyDescriptor(target, key), value: wrapped });
+  });
+}
+
+/** The handler's result once the session is saved; the result itself when there is nothing to save. */
+function saveThen(session: ActiveSession | undefined, result: unknown): unknown {
+  const saving = session?.commit();
+  return saving ? saving.then(() => result) : result;
+}
+
+async function saveAfterFailure(session: ActiveSession | undefined, error: unknown): Promise<never> {
+  try {
+    await session?.commit();
+  } catch (saveError) {
+    logger.error(`Session not saved after a failed handler: ${String(saveError)}`);
+  }
+  throw error;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
