@@ -15,7 +15,7 @@ const MAX_USER_AGENT = 512;
 
 interface RequestSessionState {
   session: Promise<ActiveSession>;
-  /** Set once the load has finished, for the synchronous `@Session()` parameter. */
+  /** Set once the load has finished: `@Session()` and `req.session` take it without waiting. */
   loaded?: ActiveSession;
   writer: ResponseIdWriter;
   /** Something saves it before the head leaves: the interceptor, or the held response. */
@@ -147,11 +147,6 @@ export class RequestSessions {
     req[REQUEST_SESSION_STATE] = state;
     return state;
   }
-}
-
-/** The session if this request has finished loading one (the `@Session()` parameter). */
-export function loadedSession(req: object): ActiveSession | undefined {
-  return (req as SessionRequest)[REQUEST_SESSION_STATE]?.loaded;
 }
 
 function origin(req: HttpRequestLike): SessionOrigin {
