@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only=name,name] [--skip-memory] [--rounds=N --duration=S ...]
+// npm run bench [-- --quick] [--only=name,name] [--skip-memory] [--out=name] [--rounds=N --duration=S ...]
 // Compiles the bench apps, starts a private redis-server and one process per setup, drives them
 // with autocannon from here, probes correctness, measures MemoryStore at scale, writes the report.
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,9 @@ const only = argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
+// A partial run writes its own report (bench/results/<out>.*) instead of replacing latest.*.
+const out = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? 'latest';
+if (!/^[a-z0-9-]+$/.test(out)) throw new Error(`--out takes a plain name, not ${out}`);
 const config = quick
   ? {
       mode: 'quick',
@@ -111,11 +114,11 @@ async function main() {
       memory,
     });
     mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(report.json, null, 2)}\n`);
-    writeFileSync(`${resultsDir}latest.md`, report.markdown);
-    writeFileSync(`${resultsDir}latest.svg`, renderChart(report.json));
+    writeFileSync(`${resultsDir}${out}.json`, `${JSON.stringify(report.json, null, 2)}\n`);
+    writeFileSync(`${resultsDir}${out}.md`, report.markdown);
+    writeFileSync(`${resultsDir}${out}.svg`, renderChart(report.json));
     console.log(`\n${report.markdown}`);
-    log(`wrote bench/results/latest.{json,md,svg}`);
+    log(`wrote bench/results/${out}.{json,md,svg}`);
   } finally {
     for (const app of apps) await app.stop();
     await redis.stop();
