@@ -17,9 +17,16 @@ export { SessionInterceptor } from './http/session.interceptor';
 export type { SessionModuleOptions, SessionIdSource } from './options/session-module-options.interface';
 export type { SessionCookieOptions } from './cookie/cookie-attributes';
 export type { SessionEvent, SessionEventType } from './session/session-event.interface';
-export { SessionStore, isCountingStore, isSharedCacheStore, isUserIndexStore } from './stores/session-store';
+export {
+  SessionStore,
+  isCountingStore,
+  isPingableStore,
+  isSharedCacheStore,
+  isUserIndexStore,
+} from './stores/session-store';
 export type {
   CountingStore,
+  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,

@@ -142,6 +142,15 @@ export interface SharedCacheStore {
   deleteCached(name: string): Promise<void>;
 }
 
+/**
+ * A store that can tell cheaply whether its backend answers (Redis PING, a stat of a directory,
+ * `SELECT 1`), for health checks. Never a scan or a count: it runs on every probe.
+ */
+export interface PingableStore {
+  /** Resolves when the backend answers; rejects with the backend's error otherwise. */
+  ping(): Promise<void>;
+}
+
 const hasMethods = (store: object, ...names: string[]) =>
   names.every((name) => typeof (store as Record<string, unknown>)[name] === 'function');
 
@@ -155,4 +164,8 @@ export function isUserIndexStore(store: SessionStore): store is SessionStore & U
 
 export function isSharedCacheStore(store: SessionStore): store is SessionStore & SharedCacheStore {
   return hasMethods(store, 'getCached', 'setCached', 'deleteCached');
+}
+
+export function isPingableStore(store: SessionStore): store is SessionStore & PingableStore {
+  return hasMethods(store, 'ping');
 }
