@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Session as SessionDecorator } from './http/session.decorator';
+import { Session as SessionDecorator } from './contexts/session.decorator';
 import type { Session as SessionShape, SessionData } from './session/session.interface';
 
 export { SessionModule } from './session.module';

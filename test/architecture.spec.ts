@@ -14,6 +14,8 @@ const LAYERS: string[][] = [
   ['session'],
   ['users'],
   ['http'],
+  // Where a session is opened for a handler: HTTP, GraphQL, WebSocket messages (@Session()).
+  ['contexts'],
   ['manager'],
   ['.'],
   // nest-sessions/testing, a separate entry: it may import stores and below, and nothing imports it.

@@ -1,20 +1,17 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { createParamDecorator } from '@nestjs/common';
-import { platformSessionsOf } from './platform-sessions';
+import { httpHandlerSession } from './http-context';
 import { saveAfterHandler } from './session-handler';
 
+/** Finds the session for the context a handler runs in; one branch per kind of context. */
 const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const http = context.switchToHttp();
-  const req = http.getRequest<object>();
-  const sessions = platformSessionsOf(req);
-  if (!sessions) {
-    throw new Error(
-      '@Session() found no session module for this request: import SessionModule.forRoot() in the app module ' +
-        '(or SessionModule in this module when it is not global)',
-    );
+  const type = context.getType<string>();
+  switch (type) {
+    case 'http':
+      return httpHandlerSession(context);
+    default:
+      throw new Error(`@Session() has no session in a '${type}' context: sessions need an HTTP request`);
   }
-  // A promise here is awaited by Nest before the handler runs.
-  return sessions.forHandler(req, http.getResponse());
 });
 
 /**

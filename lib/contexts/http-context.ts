@@ -1,0 +1,17 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { platformSessionsOf } from '../http/platform-sessions';
+
+/** The session of an HTTP handler's request: loaded once per request, saved after the handler. */
+export function httpHandlerSession(context: ExecutionContext): unknown {
+  const http = context.switchToHttp();
+  const req = http.getRequest<object>();
+  const sessions = platformSessionsOf(req);
+  if (!sessions) {
+    throw new Error(
+      '@Session() found no session module for this request: import SessionModule.forRoot() in the app module ' +
+        '(or SessionModule in this module when it is not global)',
+    );
+  }
+  // A promise here is awaited by Nest before the handler runs.
+  return sessions.forHandler(req, http.getResponse());
+}
