@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsCall, uniqueSuffix, writeAll } from './fs-calls';
 
 /** Suffix of the temporary files of writes in progress (left only by a crash; swept later). */
 export const TEMP_SUFFIX = '.tmp';
@@ -20,19 +18,20 @@ export async function writeFileAtomic(
   mtime: number,
   durable: boolean,
 ): Promise<void> {
-  const temp = join(dir, `${name}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-  let handle: FileHandle | undefined;
+  const temp = join(dir, `${name}.${uniqueSuffix()}${TEMP_SUFFIX}`);
+  let fd: number | undefined;
   try {
-    handle = await open(temp, 'wx', 0o600);
-    await handle.writeFile(contents);
-    await handle.utimes(mtime / 1000, mtime / 1000);
-    if (durable) await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temp, join(dir, name));
+    fd = await fsCall.open(temp, 'wx', 0o600);
+    await writeAll(fd, contents);
+    await fsCall.futimes(fd, mtime / 1000, mtime / 1000);
+    if (durable) await fsCall.fsync(fd);
+    const closing = fd;
+    fd = undefined;
+    await fsCall.close(closing);
+    await fsCall.rename(temp, join(dir, name));
   } catch (err) {
-    await handle?.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
+    if (fd !== undefined) await fsCall.close(fd).catch(() => undefined);
+    await fsCall.unlink(temp).catch(() => undefined);
     throw err;
   }
   if (durable) await syncDirectory(dir);
@@ -41,7 +40,7 @@ export async function writeFileAtomic(
 /** Removes `dir/name`; false when it was not there. Flushes the directory when `durable`. */
 export async function removeFile(dir: string, name: string, durable: boolean): Promise<boolean> {
   try {
-    await unlink(join(dir, name));
+    await fsCall.unlink(join(dir, name));
   } catch (err) {
     if (isCode(err, 'ENOENT')) return false;
     throw err;
@@ -53,7 +52,7 @@ export async function removeFile(dir: string, name: string, durable: boolean): P
 /** The file's contents, or null when it does not exist. */
 export async function readOptionalFile(dir: string, name: string): Promise<Buffer | null> {
   try {
-    return await readFile(join(dir, name));
+    return await fsCall.readFile(join(dir, name));
   } catch (err) {
     if (isCode(err, 'ENOENT')) return null;
     throw err;
@@ -62,11 +61,11 @@ export async function readOptionalFile(dir: string, name: string): Promise<Buffe
 
 /** Flushes a directory's entries (the renames and unlinks in it) to disk. */
 export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const fd = await fsCall.open(dir, 'r');
   try {
-    await handle.sync();
+    await fsCall.fsync(fd);
   } finally {
-    await handle.close();
+    await fsCall.close(fd);
   }
 }
 

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@nestjs/common';
 import { isCode } from './atomic-file';
+import { fsCall, uniqueSuffix, writeAll } from './fs-calls';
 
 /** Suffix of lock files; a broken stale lock is renamed to `<lock>.<random>.stale` first. */
 export const LOCK_SUFFIX = '.lock';
@@ -70,27 +69,32 @@ export class FileLocks {
   /** Removes the lock file `name` if it is stale (a sweep's cleanup of crashed holders). */
   async removeIfStale(lockFile: string): Promise<void> {
     const path = join(this.dir, lockFile);
-    const seen = await readFile(path, 'utf8').catch(() => null);
+    const seen = await fsCall.readText(path).catch(() => null);
     if (seen !== null && (await this.isStale(path, seen))) await this.breakStale(path, seen);
   }
 
   private async acquire(name: string): Promise<string> {
     const path = join(this.dir, name + LOCK_SUFFIX);
-    const token = `${process.pid} ${HOST} ${Date.now()} ${randomBytes(8).toString('hex')}`;
+    const token = `${process.pid} ${HOST} ${Date.now()} ${uniqueSuffix()}`;
     const deadline = Date.now() + this.timeout;
     for (let attempt = 0; ; attempt++) {
       try {
-        const handle = await open(path, 'wx', 0o600);
+        const fd = await fsCall.open(path, 'wx', 0o600);
         try {
-          await handle.writeFile(token);
-        } finally {
-          await handle.close();
+          await writeAll(fd, Buffer.from(token));
+        } catch (err) {
+          // A lock file we created but could not fill (a full disk) would look held for
+          // staleAfter: remove it.
+          await fsCall.close(fd).catch(() => undefined);
+          await fsCall.unlink(path).catch(() => undefined);
+          throw err;
         }
+        await fsCall.close(fd);
         return token;
       } catch (err) {
         if (!isCode(err, 'EEXIST')) throw err;
       }
-      const seen = await readFile(path, 'utf8').catch((err: unknown) => {
+      const seen = await fsCall.readText(path).catch((err: unknown) => {
         if (isCode(err, 'ENOENT')) return null; // released meanwhile: try again at once
         throw err;
       });
@@ -116,12 +120,12 @@ export class FileLocks {
   private async release(name: string, token: string): Promise<void> {
     const path = join(this.dir, name + LOCK_SUFFIX);
     // Only our own lock is removed: one held past staleAfter may have been broken and retaken.
-    const current = await readFile(path, 'utf8').catch(() => null);
+    const current = await fsCall.readText(path).catch(() => null);
     if (current !== token) {
       this.logger.warn(`FileStore lock ${name} was broken while held (held longer than lockStaleAfter?)`);
       return;
     }
-    await unlink(path).catch(() => undefined);
+    await fsCall.unlink(path).catch(() => undefined);
   }
 
   private async isStale(path: string, seen: string): Promise<boolean> {
@@ -129,7 +133,7 @@ export class FileLocks {
     let at = owner?.at;
     if (at === undefined) {
       // A crash between creating the file and writing it: only its age tells.
-      const stats = await stat(path).catch(() => null);
+      const stats = await fsCall.stat(path).catch(() => null);
       if (!stats) return false;
       at = stats.mtimeMs;
     }
@@ -138,14 +142,14 @@ export class FileLocks {
   }
 
   private async breakStale(path: string, seen: string): Promise<void> {
-    const aside = `${path}.${randomBytes(6).toString('hex')}${STALE_SUFFIX}`;
+    const aside = `${path}.${uniqueSuffix()}${STALE_SUFFIX}`;
     try {
-      await rename(path, aside);
+      await fsCall.rename(path, aside);
     } catch (err) {
       if (isCode(err, 'ENOENT')) return; // someone else broke or released it
       throw err;
     }
-    const taken = await readFile(aside, 'utf8').catch(() => null);
+    const taken = await fsCall.readText(aside).catch(() => null);
     if (taken === seen) {
       const owner = parseOwner(seen);
       this.logger.warn(
@@ -154,11 +158,11 @@ export class FileLocks {
     } else {
       // Between our read and our rename the stale lock was broken and retaken by another
       // process: give it back (link fails if yet another lock exists; that holder then wins).
-      await link(aside, path).catch(() =>
-        this.logger.error(`FileStore could not restore a lock taken while breaking ${path}`),
-      );
+      await fsCall
+        .link(aside, path)
+        .catch(() => this.logger.error(`FileStore could not restore a lock taken while breaking ${path}`));
     }
-    await unlink(aside).catch(() => undefined);
+    await fsCall.unlink(aside).catch(() => undefined);
   }
 }
 

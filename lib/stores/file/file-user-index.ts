@@ -3,12 +3,22 @@ import type { Logger } from '@nestjs/common';
 import type { SessionMeta, StoredSessionEntry, UserBinding } from '../session-store';
 import { readOptionalFile, removeFile, writeFileAtomic } from './atomic-file';
 import type { FileLocks } from './file-lock';
+import { WriteBatches } from './write-batches';
 
 /** Suffix of user index files: `u-<sha256(userId)>.user`. */
 export const USER_SUFFIX = '.user';
+/** Index size at which the first prune is due; afterwards twice the live sessions, at least this. */
+const PRUNE_AT = 32;
+/** Session files checked at once. */
+const CHECK_BATCH = 200;
 
 /** One indexed session: [key, createdAt]. */
 type Entry = [key: string, createdAt: number];
+/** A user index file: its entries, and the size at which dead entries are next pruned. */
+interface IndexFile {
+  pruneAt: number;
+  entries: Entry[];
+}
 
 /** What the store gives the index: a look at its sessions, through their files. */
 export interface IndexedSessions {
@@ -18,67 +28,112 @@ export interface IndexedSessions {
   meta(key: string): Promise<SessionMeta | null>;
 }
 
+/** A session being created for a user (its creator holds the session's lock). */
+export interface UserAddition {
+  key: string;
+  createdAt: number;
+  binding: UserBinding;
+  /** Writes the session's file. */
+  write(): Promise<void>;
+  /** Removes it again, when the index cannot be written. */
+  undo(): Promise<unknown>;
+}
+
 /**
- * Each user's sessions: a small JSON file per user, `[[key, createdAt], …]`, named by a hash of
- * the user id (so no id reaches a path), replaced atomically under the user's lock. The session
- * files stay the truth: an entry whose session is gone, expired or bound to someone else is never
- * listed, and is pruned whenever the user's index is written or listed.
+ * Each user's sessions: a small JSON file per user, named by a hash of the user id (so no id
+ * reaches a path), replaced atomically under the user's lock. The session files stay the truth:
+ * an entry whose session is gone, expired or bound to someone else is never listed, and is pruned
+ * when listed, and when the index reaches twice its live size of the last prune (so a user whose
+ * sessions expire unread keeps a bounded index, and a sweep removes indexes with none live).
  *
  * Locks are taken in one order only, a session's before its user's, so two processes never wait
  * for each other: creation holds the new session's lock and takes the user's; `destroyByUser`
- * takes the user's alone and destroys the sessions after releasing it.
+ * takes the user's alone, and the sessions are destroyed after it is released. Concurrent
+ * creations for one user are handled in one turn of the lock (`WriteBatches`).
  */
 export class FileUserIndex {
+  private readonly additions: WriteBatches<UserAddition, string[] | null>;
+
   constructor(
     private readonly dir: string,
     private readonly locks: FileLocks,
     private readonly sessions: IndexedSessions,
     private readonly durable: boolean,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.additions = new WriteBatches(
+      (name, body) => this.locks.with(name, body),
+      (name, items) => this.addAll(name, items),
+    );
+  }
 
   /**
-   * Under the user's lock: checks `binding.replaces` is still indexed (else returns null and
-   * nothing is written), runs `write` (the session file), files the new key in the old one's
-   * place, and takes out the entries past `binding.limit`, oldest first. Returns the keys taken
-   * out, for the caller to destroy. If the index cannot be written, the session file is removed
-   * again (`undo`) and the error rethrown: a live user session is never missing from the index.
+   * Files a new session in its user's index under `binding`'s rules: when `binding.replaces` is
+   * no longer indexed, nothing is written and null returned; otherwise the session file is written
+   * (`write`) and indexed in the old one's place, and the entries past `binding.limit`, oldest
+   * first, taken out: their keys are returned for the caller to destroy. If the index cannot be
+   * written the session file is removed again: a live user session is never missing from it.
    */
-  async add(
-    userId: string,
-    key: string,
-    createdAt: number,
-    binding: UserBinding,
-    write: () => Promise<void>,
-    undo: () => Promise<unknown>,
-  ): Promise<string[] | null> {
-    const name = userFile(userId);
-    return this.locks.with(name, async () => {
-      let entries = await this.read(name);
+  add(userId: string, addition: UserAddition): Promise<string[] | null> {
+    return this.additions.add(userFile(userId), addition);
+  }
+
+  private async addAll(
+    name: string,
+    items: UserAddition[],
+  ): Promise<PromiseSettledResult<string[] | null>[]> {
+    const index = await this.read(name);
+    let entries = index.entries;
+    const accepted = items.map(({ binding, key, createdAt }) => {
       if (binding.replaces !== undefined) {
-        if (!entries.some(([k]) => k === binding.replaces)) return null;
+        if (!entries.some(([k]) => k === binding.replaces)) return false;
         entries = entries.filter(([k]) => k !== binding.replaces);
       }
-      const live = await Promise.all(entries.map(([k]) => this.sessions.isLive(k)));
-      entries = entries.filter((_, i) => live[i]);
-      await write();
       entries.push([key, createdAt]);
-      let evicted: string[] = [];
-      if (binding.limit !== undefined && entries.length > binding.limit) {
-        // Newest first by createdAt, then key, as every store orders them.
-        entries.sort(([ka, a], [kb, b]) => b - a || (kb < ka ? -1 : kb > ka ? 1 : 0));
-        evicted = entries.slice(binding.limit).map(([k]) => k);
-        entries = entries.slice(0, binding.limit);
-      }
-      try {
-        await this.write(name, entries);
-      } catch (err) {
-        await undo().catch((undoErr: Error) =>
-          this.logger.error(`Could not remove an unindexed session: ${undoErr.message}`),
-        );
-        throw err;
-      }
-      return evicted;
+      return true;
+    });
+    const written = await Promise.allSettled(
+      items.map((item, i) => (accepted[i] ? item.write() : Promise.resolve())),
+    );
+    const failed = new Set(items.filter((_, i) => written[i].status === 'rejected').map((item) => item.key));
+    entries = entries.filter(([k]) => !failed.has(k));
+
+    const liveness = new Map<string, boolean>(items.map((item) => [item.key, true]));
+    const evictions: string[][] = [];
+    for (const [i, { binding }] of items.entries()) {
+      evictions.push([]);
+      if (!accepted[i] || failed.has(items[i].key) || binding.limit === undefined) continue;
+      if (entries.length <= binding.limit) continue;
+      const live = await this.liveEntries(entries, liveness);
+      // Newest first by createdAt, then key, as every store orders them.
+      live.sort(([ka, a], [kb, b]) => b - a || (kb < ka ? -1 : kb > ka ? 1 : 0));
+      evictions[i] = live.slice(binding.limit).map(([k]) => k);
+      entries = live.slice(0, binding.limit);
+    }
+    let pruneAt = index.pruneAt;
+    if (entries.length >= pruneAt) {
+      entries = await this.liveEntries(entries, liveness);
+      pruneAt = Math.max(PRUNE_AT, 2 * entries.length);
+    }
+    try {
+      await this.write(name, { pruneAt, entries });
+    } catch (err) {
+      await Promise.all(
+        items.map((item, i) =>
+          accepted[i] && !failed.has(item.key)
+            ? item
+                .undo()
+                .catch((undoErr: Error) =>
+                  this.logger.error(`Could not remove an unindexed session: ${undoErr.message}`),
+                )
+            : Promise.resolve(),
+        ),
+      );
+      throw err;
+    }
+    return items.map((_, i): PromiseSettledResult<string[] | null> => {
+      if (written[i].status === 'rejected') return written[i];
+      return { status: 'fulfilled', value: accepted[i] ? evictions[i] : null };
     });
   }
 
@@ -86,9 +141,9 @@ export class FileUserIndex {
   async remove(userId: string, key: string): Promise<void> {
     const name = userFile(userId);
     await this.locks.with(name, async () => {
-      const entries = await this.read(name);
-      const kept = entries.filter(([k]) => k !== key);
-      if (kept.length !== entries.length) await this.write(name, kept);
+      const index = await this.read(name);
+      const entries = index.entries.filter(([k]) => k !== key);
+      if (entries.length !== index.entries.length) await this.write(name, { ...index, entries });
     });
   }
 
@@ -99,32 +154,37 @@ export class FileUserIndex {
   async takeAll(userId: string, exceptKey?: string): Promise<string[]> {
     const name = userFile(userId);
     return this.locks.with(name, async () => {
-      const entries = await this.read(name);
-      const kept = entries.filter(([k]) => k === exceptKey);
-      if (kept.length !== entries.length) await this.write(name, kept);
-      return entries.filter(([k]) => k !== exceptKey).map(([k]) => k);
+      const index = await this.read(name);
+      const entries = index.entries.filter(([k]) => k === exceptKey);
+      if (entries.length !== index.entries.length) await this.write(name, { ...index, entries });
+      return index.entries.filter(([k]) => k !== exceptKey).map(([k]) => k);
     });
   }
 
   /** The user's live sessions, oldest first; entries of sessions that are gone are pruned. */
   async list(userId: string): Promise<StoredSessionEntry[]> {
     const name = userFile(userId);
-    const entries = await this.read(name);
-    const metas = await Promise.all(entries.map(([k]) => this.sessions.meta(k)));
+    const { entries } = await this.read(name);
+    const live = new Set((await this.liveEntries(entries, new Map())).map(([k]) => k));
     const listed: StoredSessionEntry[] = [];
-    const dead = new Set<string>();
-    entries.forEach(([key], i) => {
-      const meta = metas[i];
-      if (meta && meta.userId === userId) listed.push({ key, meta });
-      else dead.add(key);
-    });
-    if (dead.size > 0) {
+    for (let i = 0; i < entries.length; i += CHECK_BATCH) {
+      const keys = entries
+        .slice(i, i + CHECK_BATCH)
+        .map(([k]) => k)
+        .filter((k) => live.has(k));
+      const metas = await Promise.all(keys.map((k) => this.sessions.meta(k)));
+      keys.forEach((key, j) => {
+        const meta = metas[j];
+        if (meta && meta.userId === userId) listed.push({ key, meta });
+      });
+    }
+    if (listed.length < entries.length) {
+      // Drops the entries found dead; any filed since this read stays.
+      const checked = new Set(entries.map(([k]) => k));
+      const kept = new Set(listed.map((e) => e.key));
       await this.locks.with(name, async () => {
-        const current = await this.read(name);
-        await this.write(
-          name,
-          current.filter(([k]) => !dead.has(k)),
-        );
+        const current = (await this.read(name)).entries.filter(([k]) => !checked.has(k) || kept.has(k));
+        await this.write(name, { pruneAt: Math.max(PRUNE_AT, 2 * current.length), entries: current });
       });
     }
     return listed.sort((a, b) => a.meta.createdAt - b.meta.createdAt);
@@ -135,35 +195,47 @@ export class FileUserIndex {
    * users who never come back), checked again under the user's lock.
    */
   async removeIfDead(name: string): Promise<void> {
-    const anyLive = async () => {
-      const entries = await this.read(name);
-      return (await Promise.all(entries.map(([k]) => this.sessions.isLive(k)))).some(Boolean);
-    };
+    const anyLive = async () =>
+      (await this.liveEntries((await this.read(name)).entries, new Map())).length > 0;
     if (await anyLive()) return;
     await this.locks.with(name, async () => {
       if (!(await anyLive())) await removeFile(this.dir, name, false);
     });
   }
 
-  private async read(name: string): Promise<Entry[]> {
+  /** The entries whose session file lives, checked a batch at a time (results kept in `known`). */
+  private async liveEntries(entries: Entry[], known: Map<string, boolean>): Promise<Entry[]> {
+    const live: Entry[] = [];
+    for (let i = 0; i < entries.length; i += CHECK_BATCH) {
+      const batch = entries.slice(i, i + CHECK_BATCH);
+      const alive = await Promise.all(
+        batch.map(async ([k]) => known.get(k) ?? this.sessions.isLive(k).then((v) => (known.set(k, v), v))),
+      );
+      batch.forEach((entry, j) => alive[j] && live.push(entry));
+    }
+    return live;
+  }
+
+  private async read(name: string): Promise<IndexFile> {
     const contents = await readOptionalFile(this.dir, name);
-    if (contents === null) return [];
+    if (contents === null) return { pruneAt: PRUNE_AT, entries: [] };
     try {
-      const entries = JSON.parse(contents.toString('utf8')) as unknown;
-      if (Array.isArray(entries) && entries.every(isEntry)) return entries;
+      const index = JSON.parse(contents.toString('utf8')) as Partial<IndexFile>;
+      if (typeof index.pruneAt === 'number' && Array.isArray(index.entries) && index.entries.every(isEntry))
+        return index as IndexFile;
     } catch {
       // reported below
     }
     this.logger.warn(`FileStore user index ${name} is unreadable; starting it afresh`);
-    return [];
+    return { pruneAt: PRUNE_AT, entries: [] };
   }
 
-  private async write(name: string, entries: Entry[]): Promise<void> {
-    if (entries.length === 0) {
+  private async write(name: string, index: IndexFile): Promise<void> {
+    if (index.entries.length === 0) {
       await removeFile(this.dir, name, this.durable);
       return;
     }
-    await writeFileAtomic(this.dir, name, Buffer.from(JSON.stringify(entries)), Date.now(), this.durable);
+    await writeFileAtomic(this.dir, name, Buffer.from(JSON.stringify(index)), Date.now(), this.durable);
   }
 }
 

@@ -26,6 +26,7 @@ import { fileStoreSettings } from './file-store-options';
 import { FileStoreFailures } from './file-store-failures';
 import { CACHE_SUFFIX, FileSweeper } from './file-sweeper';
 import { FileUserIndex } from './file-user-index';
+import { allSettledAs, WriteBatches } from './write-batches';
 
 /**
  * What a store key must look like to become a file name: url-safe base64 characters only (the
@@ -65,6 +66,7 @@ export class FileStore
   private readonly users: FileUserIndex;
   private readonly sweeper: FileSweeper;
   private readonly failures: FileStoreFailures;
+  private readonly batches: WriteBatches<{ changes: SessionChanges; expiry: SessionExpiry }, boolean>;
   private readonly unreadable = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
@@ -82,6 +84,10 @@ export class FileStore
       { isLive: (key) => this.isLive(key), meta: async (key) => (await this.read(key))?.meta ?? null },
       settings.fsync,
       this.logger,
+    );
+    this.batches = new WriteBatches(
+      (key, body) => this.locks.with(key, body),
+      (key, items) => this.applyBatch(key, items),
     );
     this.sweeper = new FileSweeper(dir, settings.sweepBatchSize, {
       isSessionFile: isStoreKey,
@@ -101,7 +107,14 @@ export class FileStore
 
   async load(key: string): Promise<StoredSession | null> {
     if (!isStoreKey(key)) return null;
-    return this.failures.run('load', () => this.read(key));
+    return this.failures.run('load', async () => {
+      const session = await this.read(key);
+      // A missing file in a missing directory: the directory was deleted (`failures` recreates
+      // it). Other calls notice it when taking the session's lock.
+      if (session === null && !(await directoryExists(this.dir)))
+        throw Object.assign(new Error('directory missing'), { code: 'ENOENT' });
+      return session;
+    });
   }
 
   async apply(
@@ -112,6 +125,7 @@ export class FileStore
     binding?: UserBinding,
   ): Promise<boolean> {
     if (!isStoreKey(key)) return false;
+    if (!create) return this.failures.run('apply', () => this.batches.add(key, { changes, expiry }));
     const outcome = await this.failures.run('apply', () =>
       this.locks.with(key, async (): Promise<{ applied: boolean; evicted?: string[] }> => {
         const current = await this.read(key);
@@ -119,7 +133,6 @@ export class FileStore
           await this.write(key, { ...current.meta, ...expiry }, applySessionChanges(current.data, changes));
           return { applied: true };
         }
-        if (!create) return { applied: false };
         const meta = { ...create, ...expiry };
         const write = () => this.write(key, meta, applySessionChanges(new Map(), changes));
         if (create.userId === undefined) {
@@ -127,14 +140,13 @@ export class FileStore
           return { applied: true };
         }
         const undo = () => removeFile(this.dir, key, this.settings.fsync);
-        const evicted = await this.users.add(
-          create.userId,
+        const evicted = await this.users.add(create.userId, {
           key,
-          create.createdAt,
-          binding ?? {},
+          createdAt: create.createdAt,
+          binding: binding ?? {},
           write,
           undo,
-        );
+        });
         return evicted === null ? { applied: false } : { applied: true, evicted };
       }),
     );
@@ -242,16 +254,11 @@ export class FileStore
 
   /**
    * The session in `key`'s file, or null when there is none, it expired (the file is removed on
-   * the way) or it is unreadable (logged once). A missing file in a missing directory is an
-   * error: the directory was deleted, and `failures` recreates it.
+   * the way) or it is unreadable (logged once).
    */
   private async read(key: string): Promise<StoredSession | null> {
     const contents = await readOptionalFile(this.dir, key);
-    if (contents === null) {
-      if (!(await directoryExists(this.dir)))
-        throw Object.assign(new Error('directory missing'), { code: 'ENOENT' });
-      return null;
-    }
+    if (contents === null) return null;
     let session: StoredSession;
     try {
       session = decodeSessionText(this.sealer.open(contents, key));
@@ -266,6 +273,22 @@ export class FileStore
     return null;
   }
 
+  /** Applies waiting change sets in arrival order, in one write (see `WriteBatches`). */
+  private async applyBatch(
+    key: string,
+    items: { changes: SessionChanges; expiry: SessionExpiry }[],
+  ): Promise<PromiseSettledResult<boolean>[]> {
+    const current = await this.read(key);
+    if (!current) return allSettledAs(items.length, false);
+    let { data, meta } = current;
+    for (const { changes, expiry } of items) {
+      data = applySessionChanges(data, changes);
+      meta = { ...meta, ...expiry };
+    }
+    await this.write(key, meta, data);
+    return allSettledAs(items.length, true);
+  }
+
   private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): Promise<void> {
     const contents = this.sealer.seal(encodeSessionText(meta, data), key);
     return writeFileAtomic(this.dir, key, contents, meta.expiresAt, this.settings.fsync);
@@ -276,9 +299,7 @@ export class FileStore
     const live = await Promise.all(
       keys.map((key) =>
         this.locks.with(key, async () => {
-          const current = await this.read(key).catch((err: unknown) =>
-            isCode(err, 'ENOENT') ? null : Promise.reject(err),
-          );
+          const current = await this.read(key);
           return (await removeFile(this.dir, key, this.settings.fsync)) && current !== null;
         }),
       ),
