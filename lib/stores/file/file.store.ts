@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lstat, opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
@@ -24,7 +23,8 @@ import { decodeSessionText, encodeSessionText, FileSealer, UnreadableFileError }
 import type { FileStoreOptions, FileStoreSettings } from './file-store-options';
 import { fileStoreSettings } from './file-store-options';
 import { FileStoreFailures } from './file-store-failures';
-import { CACHE_SUFFIX, FileSweeper } from './file-sweeper';
+import { FileSweeper } from './file-sweeper';
+import { FileCache } from './file-cache';
 import { FileUserIndex } from './file-user-index';
 import { allSettledAs, WriteBatches } from './write-batches';
 
@@ -66,6 +66,7 @@ export class FileStore
   private readonly users: FileUserIndex;
   private readonly sweeper: FileSweeper;
   private readonly failures: FileStoreFailures;
+  private readonly cache: FileCache;
   private readonly batches: WriteBatches<{ changes: SessionChanges; expiry: SessionExpiry }, boolean>;
   private readonly unreadable = new Set<string>();
   private readonly timer: NodeJS.Timeout;
@@ -76,6 +77,7 @@ export class FileStore
     const { dir } = settings;
     prepareDirectory(dir);
     this.sealer = new FileSealer(settings.keys);
+    this.cache = new FileCache(dir, this.sealer, settings.fsync);
     this.locks = new FileLocks(dir, settings.lockTimeout, settings.lockStaleAfter, this.logger);
     this.failures = new FileStoreFailures(dir, this.logger);
     this.users = new FileUserIndex(
@@ -206,32 +208,16 @@ export class FileStore
     );
   }
 
-  async getCached(name: string): Promise<string | null> {
-    return this.failures.run('getCached', async () => {
-      const file = cacheFile(name);
-      const contents = await readOptionalFile(this.dir, file);
-      if (contents === null) return null;
-      try {
-        const [expiresAt, value] = JSON.parse(this.sealer.open(contents, file)) as [number, string];
-        if (typeof value === 'string' && expiresAt > Date.now()) return value;
-      } catch (err) {
-        if (!(err instanceof UnreadableFileError) && !(err instanceof SyntaxError)) throw err;
-      }
-      return null;
-    });
+  getCached(name: string): Promise<string | null> {
+    return this.failures.run('getCached', () => this.cache.get(name));
   }
 
-  async setCached(name: string, value: string, ttl: number): Promise<void> {
-    const file = cacheFile(name);
-    const expiresAt = Date.now() + ttl;
-    const contents = this.sealer.seal(JSON.stringify([expiresAt, value]), file);
-    await this.failures.run('setCached', () =>
-      writeFileAtomic(this.dir, file, contents, expiresAt, this.settings.fsync),
-    );
+  setCached(name: string, value: string, ttl: number): Promise<void> {
+    return this.failures.run('setCached', () => this.cache.set(name, value, ttl));
   }
 
-  async deleteCached(name: string): Promise<void> {
-    await this.failures.run('deleteCached', () => removeFile(this.dir, cacheFile(name), this.settings.fsync));
+  deleteCached(name: string): Promise<void> {
+    return this.failures.run('deleteCached', () => this.cache.delete(name));
   }
 
   /** A stat of the directory: rejects when it is gone or no longer a directory. */
@@ -322,9 +308,4 @@ export class FileStore
       `Session file ${key.slice(0, 8)}… in ${this.dir} is unreadable (${reason}); it counts as no session`,
     );
   }
-}
-
-/** A shared-cache entry's file, named by a hash of its name. */
-function cacheFile(name: string): string {
-  return `c-${createHash('sha256').update(name).digest('base64url')}${CACHE_SUFFIX}`;
 }
