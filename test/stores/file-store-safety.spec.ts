@@ -59,6 +59,14 @@ describe('FileStore safety', () => {
     expect(readdirSync(dir).length).toBe(3); // the session, the user index, the cached profile
   });
 
+  it('pings with a stat of the directory: rejects once it is gone', async () => {
+    setUp();
+    const store = open();
+    await expect(store.ping()).resolves.toBeUndefined();
+    rmSync(dir, { recursive: true });
+    await expect(store.ping()).rejects.toThrow(/ENOENT/);
+  });
+
   it('refuses a directory open to others, or owned by another user, at construction', () => {
     setUp();
     mkdirSync(dir, { recursive: true, mode: 0o755 });
