@@ -13,7 +13,7 @@ import {
 import { Redis } from 'ioredis';
 import * as nodeTest from 'node:test';
 import * as vitest from 'vitest';
-import { MemoryStore, RedisStore, Session, SessionManager, SessionModule } from '../lib';
+import { FileStore, MemoryStore, RedisStore, Session, SessionManager, SessionModule } from '../lib';
 import { describeStoreConformance } from '../lib/testing';
 
 interface Cart {
@@ -89,4 +89,12 @@ export const cookieOptions = () =>
     rolling: true, // the cookie follows the idle expiry
     cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
     genid: () => randomBytes(24).toString('base64url'), // from node:crypto
+  });
+
+export const fileStore = () =>
+  SessionModule.forRoot({
+    store: new FileStore({
+      dir: '/var/lib/myapp/sessions',
+      encryptionKey: [process.env.SESSION_FILE_KEY!, process.env.SESSION_FILE_OLD_KEY!],
+    }),
   });
