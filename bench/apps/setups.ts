@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { SetupContext } from './bench-config';
 import { createExpressBare, createFastifyBare } from './bare.setup';
 import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
+import { createApolloBare, createNestSessionsApolloMemory } from './graphql.setup';
 import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
 import { createNestSessionsMemory, createNestSessionsRedis } from './nest-sessions.setup';
 
@@ -21,4 +22,6 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
+  'apollo-bare': createApolloBare,
+  'nest-sessions-apollo-memory': createNestSessionsApolloMemory,
 };
