@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Module } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Module, UseGuards } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ApolloDriver } from '@nestjs/apollo';
@@ -8,6 +8,7 @@ import {
   Args,
   Context,
   Field,
+  GqlExecutionContext,
   GraphQLModule,
   Int,
   Mutation,
@@ -37,9 +38,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What a real resolver does between reading and writing: await some I/O (here 0-4 ms). */
 const someIo = () => sleep(Math.floor(Math.random() * 5));
 
+/** Counts a hit in a guard, through `SessionManager`, before the resolver's own `@Session()`. */
+@Injectable()
+class HitCountingGuard implements CanActivate {
+  constructor(private readonly sessions: SessionManager) {}
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const { req } = GqlExecutionContext.create(context).getContext<{ req: object }>();
+    const session = await this.sessions.forRequest<Counters>(req);
+    session.increment('hits');
+    return true;
+  }
+}
+
 @ObjectType()
 class Visit {
-  /** `hits` after the query resolver's increment. */
+  /** `hits` after the guard's and the query resolver's increments. */
   @Field(() => Int)
   first!: number;
 
@@ -79,8 +92,9 @@ class CounterResolver {
     return true;
   }
 
-  /** The query resolver and its field resolver each count a hit on what should be one session. */
+  /** The guard, the query resolver and a field resolver each count a hit on what should be one session. */
   @Query(() => Visit)
+  @UseGuards(HitCountingGuard)
   visit(@Session() session: Session<Counters>): Visit {
     return { first: session.increment('hits'), sessionId: session.id };
   }
@@ -131,7 +145,10 @@ export async function createGraphqlTestApp(
           allowBatchedQueries: true,
           ...(context === undefined ? {} : { context: context as MercuriusDriverConfig['context'] }),
         });
-  @Module({ imports: [SessionModule.forRoot(sessions), graphql], providers: [CounterResolver] })
+  @Module({
+    imports: [SessionModule.forRoot(sessions), graphql],
+    providers: [CounterResolver, HitCountingGuard],
+  })
   class GraphqlAppModule {}
   const app = await NestFactory.create(
     GraphqlAppModule,
