@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
 import type {
+  PeekableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -10,7 +11,7 @@ import type {
   StoredSessionEntry,
   UserBinding,
 } from './session-store';
-import { isCountingStore, isSharedCacheStore, isUserIndexStore } from './session-store';
+import { isCountingStore, isPeekableStore, isSharedCacheStore, isUserIndexStore } from './session-store';
 
 /**
  * The configured store, wrapped once: every call runs within `storeTimeout`, and a failure or a
@@ -23,15 +24,34 @@ export class GuardedSessionStore {
   private readonly logger = new Logger('SessionStore');
   /** Calls that failed since the outage began; 0 while the store answers. */
   private failures = 0;
+  private readonly peekable: PeekableStore | undefined;
 
   constructor(
     readonly store: SessionStore,
     /** Ms a call may take: `storeTimeout`. */
     private readonly timeout: number,
-  ) {}
+  ) {
+    this.peekable = isPeekableStore(store) ? store : undefined;
+  }
 
   load(key: string): Promise<StoredSession | null> {
     return this.call('load', () => this.store.load(key));
+  }
+
+  /**
+   * The session at once when the store holds it in this process (see `PeekableStore`); undefined
+   * when only `load` can tell. A store that throws fails the call as `load` would (503).
+   */
+  peek(key: string): StoredSession | null | undefined {
+    if (!this.peekable) return undefined;
+    try {
+      const session = this.peekable.peek(key);
+      if (this.failures > 0 && session !== undefined) this.recordRecovery();
+      return session;
+    } catch (error) {
+      this.recordFailure('load', error);
+      throw new SessionStoreUnavailableError('load', error);
+    }
   }
 
   apply(

@@ -77,6 +77,17 @@ class LifecycleController {
     return session.all();
   }
 
+  @Get('save-then-write')
+  async saveThenWrite(@Session() session: Session) {
+    session.set('a', 1);
+    const saving = session.save();
+    // Changes made while that save is in flight are saved too, at the end of the request.
+    session.set('b', 2);
+    session.increment('n', 3);
+    await saving;
+    return session.all();
+  }
+
   @Get('meta')
   @HttpCode(202)
   @Header('x-kept', 'yes')
@@ -145,6 +156,21 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     // the route that takes @Session() goes through it, without Nest's interceptor pipeline
     await request(app.getHttpServer()).get('/read').expect(200);
     expect(calls()).toEqual([0, 1, 0]);
+  });
+
+  it('hands @Session() a session the MemoryStore holds at once, with no promise to wait for', async () => {
+    const res = await request(app.getHttpServer()).get('/meta').expect(202);
+    const forHandler = vi.spyOn(RequestSessions.prototype, 'forHandler');
+    expect(await readWith(cookiePair(sessionCookie(res)))).toEqual({ meta: true });
+    const given: unknown = forHandler.mock.results[0]?.value;
+    expect(given).toBeDefined();
+    expect(typeof (given as { then?: unknown }).then).toBe('undefined');
+  });
+
+  it('saves what a handler changes while its own save() is in flight', async () => {
+    const res = await request(app.getHttpServer()).get('/save-then-write').expect(200);
+    expect(res.body).toEqual({ a: 1, b: 2, n: 3 });
+    expect(await readWith(cookiePair(sessionCookie(res)))).toEqual({ a: 1, b: 2, n: 3 });
   });
 
   it("keeps the handler's own metadata (status code, headers) on a @Session() route", async () => {
