@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { createParamDecorator } from '@nestjs/common';
 import { httpHandlerSession } from './http-context';
 import { saveAfterHandler } from './session-handler';
+import { webSocketHandlerSession } from './websocket-context';
 
 /** Finds the session for the context a handler runs in; one branch per kind of context. */
 const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
@@ -9,6 +10,8 @@ const sessionParameter = createParamDecorator((_data: unknown, context: Executio
   switch (type) {
     case 'http':
       return httpHandlerSession(context);
+    case 'ws':
+      return webSocketHandlerSession(context);
     default:
       throw new Error(`@Session() has no session in a '${type}' context: sessions need an HTTP request`);
   }

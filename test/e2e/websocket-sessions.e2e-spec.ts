@@ -1,0 +1,100 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
+import type { TestSocket } from '../support/websocket-test-app';
+import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocket-test-app';
+
+const CASES = ADAPTERS.flatMap((adapter) => TRANSPORTS.map((transport) => [adapter, transport] as const));
+
+describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) => {
+  let app: INestApplication;
+  let url: string;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    ({ app, url } = await createWebSocketTestApp(adapter, transport));
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  afterAll(() => app.close());
+
+  const open = async (cookie?: string) => {
+    const socket = await connect(transport, url, { cookie });
+    sockets.push(socket);
+    return socket;
+  };
+  const login = async (user: string) => {
+    const res = await request(app.getHttpServer()).post(`/login/${user}`).expect(201);
+    return cookiePair(sessionCookie(res));
+  };
+
+  it('gives a message the session of the handshake cookie from an HTTP login', async () => {
+    const cookie = await login('alice');
+    const socket = await open(cookie);
+    expect(await socket.ask('read')).toMatchObject({ isNew: false, userId: 'alice', data: {} });
+  });
+
+  it('loads the session fresh per message and saves after it: interleaved with HTTP, totals exact', async () => {
+    const cookie = await login('bob');
+    const socket = await open(cookie);
+    const server = app.getHttpServer();
+    for (let i = 0; i < 5; i++) {
+      await request(server).post('/incr').set('Cookie', cookie).expect(201);
+      await socket.ask('incr');
+      await request(server).post('/incr').set('Cookie', cookie).expect(201);
+    }
+    // The socket sees the HTTP writes (no copy from connect time) ...
+    expect(await socket.ask('read')).toMatchObject({ data: { n: 15 } });
+    // ... and HTTP sees the socket's.
+    const { body } = await request(server).get('/read').set('Cookie', cookie).expect(200);
+    expect(body.data.n).toBe(15);
+  });
+
+  it('counts 100 concurrent messages on one socket, with HTTP requests among them', async () => {
+    const cookie = await login('carol');
+    const socket = await open(cookie);
+    const server = app.getHttpServer();
+    const answers = await Promise.all([
+      ...Array.from({ length: 100 }, () => socket.ask<{ n: number }>('incr')),
+      ...Array.from({ length: 10 }, () => request(server).post('/incr').set('Cookie', cookie)),
+    ]);
+    expect(answers).toHaveLength(110);
+    const { body } = await request(server).get('/read').set('Cookie', cookie).expect(200);
+    expect(body.data.n).toBe(110);
+  });
+
+  it('gives a socket without a session an empty, new one, and refuses its writes', async () => {
+    const socket = await open();
+    expect(await socket.ask('read')).toMatchObject({ isNew: true, userId: null, data: {} });
+    await expect(socket.ask('note', { note: 'lost' })).rejects.toThrow();
+  });
+
+  it('starves the socket of a session logged out everywhere from another device', async () => {
+    const cookie = await login('dave');
+    const socket = await open(cookie);
+    expect(await socket.ask('read')).toMatchObject({ userId: 'dave' });
+    const other = await login('dave');
+    const { body } = await request(app.getHttpServer())
+      .post('/logout-everywhere')
+      .set('Cookie', other)
+      .expect(201);
+    expect(body.ended).toBe(2);
+    expect(await socket.ask('read')).toMatchObject({ isNew: true, userId: null, data: {} });
+    expect(socket.isOpen()).toBe(true);
+  });
+
+  it('refuses messages of a socket without a login through a guard using SessionManager', async () => {
+    const socket = await open();
+    await expect(socket.ask('secret')).rejects.toThrow();
+    const member = await open(await login('erin'));
+    expect(await member.ask('secret')).toMatchObject({ userId: 'erin' });
+  });
+
+  it('refuses a handshake without a logged-in session', async () => {
+    await expect(connect(transport, url, { members: true })).rejects.toThrow();
+    const member = await connect(transport, url, { members: true, cookie: await login('fay') });
+    sockets.push(member);
+    expect(await member.ask('hello')).toMatchObject({ userId: 'fay' });
+  });
+});
