@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidSessionOptionsError, type SessionModuleOptions } from '../../lib';
 import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
 import type { TestSocket } from '../support/websocket-test-app';
 import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocket-test-app';
@@ -51,17 +52,27 @@ describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) =>
     expect(body.data.n).toBe(15);
   });
 
-  it('counts 100 concurrent messages on one socket, with HTTP requests among them', async () => {
+  it('counts 100 concurrent messages on one socket: exactly 100', async () => {
     const cookie = await login('carol');
     const socket = await open(cookie);
+    // Each answer is the count its message saw (all may see 0 when they load together); the
+    // store adds every increment.
+    const answers = await Promise.all(Array.from({ length: 100 }, () => socket.ask<{ n: number }>('incr')));
+    expect(answers).toHaveLength(100);
+    const { body } = await request(app.getHttpServer()).get('/read').set('Cookie', cookie).expect(200);
+    expect(body.data.n).toBe(100);
+  });
+
+  it('counts concurrent messages on two sockets and HTTP requests on one session', async () => {
+    const cookie = await login('chris');
+    const [one, two] = [await open(cookie), await open(cookie)];
     const server = app.getHttpServer();
-    const answers = await Promise.all([
-      ...Array.from({ length: 100 }, () => socket.ask<{ n: number }>('incr')),
-      ...Array.from({ length: 10 }, () => request(server).post('/incr').set('Cookie', cookie)),
+    await Promise.all([
+      ...Array.from({ length: 30 }, () => one.ask('incr')),
+      ...Array.from({ length: 30 }, () => two.ask('incr')),
+      ...Array.from({ length: 20 }, () => request(server).post('/incr').set('Cookie', cookie).expect(201)),
     ]);
-    expect(answers).toHaveLength(110);
-    const { body } = await request(server).get('/read').set('Cookie', cookie).expect(200);
-    expect(body.data.n).toBe(110);
+    expect(await one.ask('read')).toMatchObject({ data: { n: 80 } });
   });
 
   it('gives a socket without a session an empty, new one, and refuses its writes', async () => {
@@ -84,6 +95,20 @@ describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) =>
     expect(socket.isOpen()).toBe(true);
   });
 
+  it('loses an anonymous session that logs in over HTTP: the socket cannot learn the new id', async () => {
+    const server = app.getHttpServer();
+    const res = await request(server).post('/incr').expect(201);
+    const anonymous = cookiePair(sessionCookie(res));
+    const socket = await open(anonymous);
+    expect(await socket.ask('read')).toMatchObject({ isNew: false, userId: null, data: { n: 1 } });
+    const loggedIn = await request(server).post('/login/gus').set('Cookie', anonymous).expect(201);
+    expect(sessionCookie(loggedIn)).toBeDefined();
+    expect(await socket.ask('read')).toMatchObject({ isNew: true, userId: null, data: {} });
+    // Reconnecting with the new cookie finds the session, data kept by the login.
+    const again = await open(cookiePair(sessionCookie(loggedIn)));
+    expect(await again.ask('read')).toMatchObject({ userId: 'gus', data: { n: 1 } });
+  });
+
   it('refuses messages of a socket without a login through a guard using SessionManager', async () => {
     const socket = await open();
     await expect(socket.ask('secret')).rejects.toThrow();
@@ -97,4 +122,17 @@ describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) =>
     sockets.push(member);
     expect(await member.ask('hello')).toMatchObject({ userId: 'fay' });
   });
+});
+
+describe('the disconnectOnEnd option', () => {
+  it.each([[{ disconnectOnEnd: 'yes' }], [{ disconnectOnEnd: 1 }]])(
+    'refuses %j at start-up',
+    async (options) => {
+      const start = createWebSocketTestApp('express', 'ws', options as unknown as SessionModuleOptions);
+      await expect(start).rejects.toThrow(InvalidSessionOptionsError);
+      await expect(
+        createWebSocketTestApp('express', 'ws', options as unknown as SessionModuleOptions),
+      ).rejects.toThrow('disconnectOnEnd must be a boolean');
+    },
+  );
 });
