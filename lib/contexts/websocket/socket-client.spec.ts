@@ -9,6 +9,7 @@ const ioClient = Object.assign(new EventEmitter(), {
   request: { headers: {} },
   handshake: {},
   nsp: {},
+  connected: true,
   disconnect: () => undefined,
 });
 const wsClient = Object.assign(new EventEmitter(), {

@@ -13,6 +13,7 @@ export interface SocketIoClientLike extends Emitter {
   request: HttpRequestLike;
   handshake: object;
   nsp: object;
+  connected: boolean;
   disconnect(close?: boolean): unknown;
 }
 
@@ -66,6 +67,14 @@ export function isHandshakeRequest(value: object): value is HttpRequestLike {
   const req = value as { upgrade?: unknown; headers?: unknown; _query?: { EIO?: unknown } };
   if (typeof req.headers !== 'object' || req.headers === null) return false;
   return req.upgrade === true || (typeof req._query === 'object' && req._query?.EIO !== undefined);
+}
+
+/** ws's `WebSocket.OPEN`. */
+const WS_OPEN = 1;
+
+/** Whether the connection is established (and will say when it closes). */
+export function isOpen(client: SocketClient): boolean {
+  return isSocketIoClient(client) ? client.connected : client.readyState === WS_OPEN;
 }
 
 /** Calls `listener` once when the client's connection ends. */

@@ -12,7 +12,14 @@ import { SessionEvents } from '../../session/session-events';
 import type { PresentedId } from '../../session/session-factory';
 import { SessionFactory } from '../../session/session-factory';
 import type { SocketClient } from './socket-client';
-import { disconnect, isHandshakeRequest, isSocketClient, onClose } from './socket-client';
+import {
+  disconnect,
+  isHandshakeRequest,
+  isOpen,
+  isSocketClient,
+  isSocketIoClient,
+  onClose,
+} from './socket-client';
 import { socketSession } from './socket-session';
 import { captureUpgradeRequests, handshakeOf } from './upgrade-requests';
 
@@ -22,10 +29,15 @@ interface SocketBinding {
   presented?: PresentedId;
   /** The session ended (destroyed, logged out, expired, moved to a new id): never loaded again. */
   ended: boolean;
+  /** Filed under its session's key (see `watch`). */
+  watched: boolean;
 }
 
 /** An ended session's socket is disconnected this late, so the message that ended it is answered. */
 const DISCONNECT_DELAY_MS = 100;
+
+/** When to look again at a socket.io socket that was not yet connected when first read (ms). */
+const CONNECT_CHECKS_MS = [0, 50, 250, 700];
 
 /** This app's sessions by the HTTP server its gateways share; the only app as a fallback. */
 const byServer = new WeakMap<object, SocketSessions>();
@@ -113,25 +125,43 @@ export class SocketSessions implements OnModuleInit, OnApplicationBootstrap, OnA
 
   private bind(client: SocketClient): SocketBinding {
     let binding = this.bindings.get(client);
-    if (binding) return binding;
-    const handshake = handshakeOf(client);
-    if (!handshake) {
-      throw new Error(
-        'nest-sessions found no handshake request for this ws client: a ws gateway must share the ' +
-          "app's HTTP server (@WebSocketGateway() without a port of its own)",
-      );
+    if (!binding) {
+      const handshake = handshakeOf(client);
+      if (!handshake) {
+        throw new Error(
+          'nest-sessions found no handshake request for this ws client: a ws gateway must share the ' +
+            "app's HTTP server (@WebSocketGateway() without a port of its own)",
+        );
+      }
+      binding = { presented: this.presentedBy(handshake), ended: false, watched: false };
+      this.bindings.set(client, binding);
     }
-    binding = { presented: this.presentedBy(handshake), ended: false };
-    this.bindings.set(client, binding);
-    const key = binding.presented?.key;
-    if (key !== undefined) {
-      this.watchEnds();
-      let clients = this.byKey.get(key);
-      if (!clients) this.byKey.set(key, (clients = new Set()));
-      clients.add(client);
-      onClose(client, () => this.unbind(key, client));
-    }
+    this.watch(client, binding);
     return binding;
+  }
+
+  /**
+   * Files an open connection under its session's key, so the session's end reaches it, until it
+   * closes. Only open connections are filed (a refused handshake never says it closed): a
+   * socket.io socket read by a middleware connects just after it, so it is looked at again a few
+   * times in its first second.
+   */
+  private watch(client: SocketClient, binding: SocketBinding, retry = 0): void {
+    const key = binding.presented?.key;
+    if (key === undefined || binding.watched || binding.ended) return;
+    if (!isOpen(client)) {
+      const delay = CONNECT_CHECKS_MS[retry];
+      if (delay !== undefined && isSocketIoClient(client)) {
+        setTimeout(() => this.watch(client, binding, retry + 1), delay).unref();
+      }
+      return;
+    }
+    binding.watched = true;
+    this.watchEnds();
+    let clients = this.byKey.get(key);
+    if (!clients) this.byKey.set(key, (clients = new Set()));
+    clients.add(client);
+    onClose(client, () => this.unbind(key, client));
   }
 
   private presentedBy(handshake: HttpRequestLike): PresentedId | undefined {
