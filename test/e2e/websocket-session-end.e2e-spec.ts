@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib';
+import { FailingStore } from '../support/instrumented-stores';
 import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
 import type { TestSocket } from '../support/websocket-test-app';
 import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocket-test-app';
@@ -131,6 +132,41 @@ describe.each(TRANSPORTS)('the session id in a handshake header or query (fastif
     } finally {
       byHeader.close();
       byQuery.close();
+    }
+  });
+});
+
+describe.each(TRANSPORTS)('a store outage under a socket (express, %s)', (transport) => {
+  const store = new FailingStore();
+  let app: INestApplication;
+  let url: string;
+  beforeAll(async () => {
+    ({ app, url } = await createWebSocketTestApp('express', transport, { store, storeTimeout: 200 }));
+  });
+  afterAll(() => app.close());
+
+  it('fails the message without internals, keeps the connection, and recovers with the store', async () => {
+    const res = await request(app.getHttpServer()).post('/login/gil').expect(201);
+    const socket = await connect(transport, url, { cookie: cookiePair(sessionCookie(res)) });
+    try {
+      expect(await socket.ask('incr')).toMatchObject({ n: 1 });
+      store.mode = 'throwing';
+      const failed = await socket.ask('incr').then(
+        () => undefined,
+        (error: Error & { error?: unknown }) => error,
+      );
+      expect(failed).toBeInstanceOf(Error);
+      // socket.io clients get Nest's generic exception event; ws clients get no answer.
+      if (transport === 'socket.io') {
+        expect(failed?.error).toMatchObject({ status: 'error', message: 'Internal server error' });
+        expect(JSON.stringify(failed?.error)).not.toMatch(/refused|store|session/i);
+      }
+      store.mode = 'up';
+      expect(socket.isOpen()).toBe(true);
+      expect(await socket.ask('incr')).toMatchObject({ n: 2 });
+    } finally {
+      store.mode = 'up';
+      socket.close();
     }
   });
 });

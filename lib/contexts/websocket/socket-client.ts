@@ -29,8 +29,10 @@ export interface WsClientLike extends Emitter {
   _socket?: object;
 }
 
+/** A gateway's client, of either kind. */
 export type SocketClient = SocketIoClientLike | WsClientLike;
 
+/** Whether `value` is a socket.io server-side `Socket`. */
 export function isSocketIoClient(value: unknown): value is SocketIoClientLike {
   const client = value as Partial<SocketIoClientLike> | null;
   return (
@@ -43,6 +45,7 @@ export function isSocketIoClient(value: unknown): value is SocketIoClientLike {
   );
 }
 
+/** Whether `value` is a `ws` `WebSocket`. */
 export function isWsClient(value: unknown): value is WsClientLike {
   const client = value as Partial<WsClientLike> | null;
   return (
@@ -54,6 +57,7 @@ export function isWsClient(value: unknown): value is WsClientLike {
   );
 }
 
+/** Whether `value` is a gateway client (socket.io or ws) rather than an HTTP request. */
 export function isSocketClient(value: unknown): value is SocketClient {
   return isSocketIoClient(value) || isWsClient(value);
 }
