@@ -9,75 +9,81 @@ import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocke
 
 const CASES = ADAPTERS.flatMap((adapter) => TRANSPORTS.map((transport) => [adapter, transport] as const));
 
-describe.each(CASES)('a socket whose session ends, with disconnectOnEnd (%s, %s)', (adapter, transport) => {
-  let app: INestApplication;
-  let url: string;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    ({ app, url } = await createWebSocketTestApp(adapter, transport, { disconnectOnEnd: true }));
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
-  afterAll(() => app.close());
+describe.each(CASES)(
+  'a socket whose session ends, with disconnectOnEnd and signed cookies (%s, %s)',
+  (adapter, transport) => {
+    let app: INestApplication;
+    let url: string;
+    const sockets: TestSocket[] = [];
+    beforeAll(async () => {
+      ({ app, url } = await createWebSocketTestApp(adapter, transport, {
+        disconnectOnEnd: true,
+        secret: 'ws-test-secret',
+      }));
+    });
+    afterEach(() => {
+      for (const socket of sockets.splice(0)) socket.close();
+    });
+    afterAll(() => app.close());
 
-  const login = async (user: string) => {
-    const res = await request(app.getHttpServer()).post(`/login/${user}`).expect(201);
-    return cookiePair(sessionCookie(res));
-  };
-  const open = async (cookie?: string) => {
-    const socket = await connect(transport, url, { cookie });
-    sockets.push(socket);
-    return socket;
-  };
-  /** How long the server took to close `socket`, or Infinity past `limit` ms. */
-  const closeTime = (socket: TestSocket, since: number, limit = 3_000) =>
-    Promise.race([
-      socket.closed.then(() => Date.now() - since),
-      new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), limit)),
-    ]);
+    const login = async (user: string) => {
+      const res = await request(app.getHttpServer()).post(`/login/${user}`).expect(201);
+      return cookiePair(sessionCookie(res));
+    };
+    const open = async (cookie?: string) => {
+      const socket = await connect(transport, url, { cookie });
+      sockets.push(socket);
+      return socket;
+    };
+    /** How long the server took to close `socket`, or Infinity past `limit` ms. */
+    const closeTime = (socket: TestSocket, since: number, limit = 3_000) =>
+      Promise.race([
+        socket.closed.then(() => Date.now() - since),
+        new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), limit)),
+      ]);
 
-  it('disconnects within a second the sockets of a user logged out everywhere from another device', async () => {
-    const cookie = await login('alice');
-    const [phone, laptop] = [await open(cookie), await open(cookie)];
-    expect(await phone.ask('read')).toMatchObject({ userId: 'alice' });
-    expect(await laptop.ask('read')).toMatchObject({ userId: 'alice' });
-    const bystander = await open(await login('bob'));
-    expect(await bystander.ask('read')).toMatchObject({ userId: 'bob' });
+    it('disconnects within a second the sockets of a user logged out everywhere from another device', async () => {
+      const cookie = await login('alice');
+      const [phone, laptop] = [await open(cookie), await open(cookie)];
+      expect(await phone.ask('read')).toMatchObject({ userId: 'alice' });
+      expect(await laptop.ask('read')).toMatchObject({ userId: 'alice' });
+      const bystander = await open(await login('bob'));
+      expect(await bystander.ask('read')).toMatchObject({ userId: 'bob' });
 
-    const other = await login('alice');
-    const start = Date.now();
-    await request(app.getHttpServer()).post('/logout-everywhere').set('Cookie', other).expect(201);
-    const [phoneClosed, laptopClosed] = await Promise.all([
-      closeTime(phone, start),
-      closeTime(laptop, start),
-    ]);
-    expect(phoneClosed).toBeLessThan(1_000);
-    expect(laptopClosed).toBeLessThan(1_000);
-    // Another user's socket stays, with its session.
-    expect(bystander.isOpen()).toBe(true);
-    expect(await bystander.ask('read')).toMatchObject({ userId: 'bob' });
-  });
+      const other = await login('alice');
+      const start = Date.now();
+      await request(app.getHttpServer()).post('/logout-everywhere').set('Cookie', other).expect(201);
+      const [phoneClosed, laptopClosed] = await Promise.all([
+        closeTime(phone, start),
+        closeTime(laptop, start),
+      ]);
+      expect(phoneClosed).toBeLessThan(1_000);
+      expect(laptopClosed).toBeLessThan(1_000);
+      // Another user's socket stays, with its session.
+      expect(bystander.isOpen()).toBe(true);
+      expect(await bystander.ask('read')).toMatchObject({ userId: 'bob' });
+    });
 
-  it('disconnects a socket bound at the handshake (never sent a message) when the session logs out', async () => {
-    const cookie = await login('carol');
-    // The members gateway reads the session as the client connects, which binds the socket.
-    const member = await connect(transport, url, { members: true, cookie });
-    sockets.push(member);
-    const start = Date.now();
-    await request(app.getHttpServer()).post('/logout').set('Cookie', cookie).expect(201);
-    expect(await closeTime(member, start)).toBeLessThan(1_000);
-  });
+    it('disconnects a socket bound at the handshake (never sent a message) when the session logs out', async () => {
+      const cookie = await login('carol');
+      // The members gateway reads the session as the client connects, which binds the socket.
+      const member = await connect(transport, url, { members: true, cookie });
+      sockets.push(member);
+      const start = Date.now();
+      await request(app.getHttpServer()).post('/logout').set('Cookie', cookie).expect(201);
+      expect(await closeTime(member, start)).toBeLessThan(1_000);
+    });
 
-  it('answers the message that ends the session before disconnecting', async () => {
-    const cookie = await login('dave');
-    const socket = await open(cookie);
-    expect(await socket.ask('read')).toMatchObject({ userId: 'dave' });
-    const start = Date.now();
-    await request(app.getHttpServer()).post('/logout').set('Cookie', cookie).expect(201);
-    expect(await closeTime(socket, start)).toBeLessThan(1_000);
-  });
-});
+    it('answers the message that ends the session before disconnecting', async () => {
+      const cookie = await login('dave');
+      const socket = await open(cookie);
+      expect(await socket.ask('read')).toMatchObject({ userId: 'dave' });
+      const start = Date.now();
+      await request(app.getHttpServer()).post('/logout').set('Cookie', cookie).expect(201);
+      expect(await closeTime(socket, start)).toBeLessThan(1_000);
+    });
+  },
+);
 
 describe.each(TRANSPORTS)('two instances sharing a store (express, %s)', (transport) => {
   const store = new MemoryStore();
