@@ -1,11 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidSessionOptionsError, type SessionModuleOptions } from '../../lib';
+import { InvalidSessionOptionsError, SessionManager, type SessionModuleOptions } from '../../lib';
 import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
 import type { TestSocket } from '../support/websocket-test-app';
 import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocket-test-app';
 
+/** How long a ws client waits to conclude a message was refused (Nest answers ws clients no errors). */
+const NO_ANSWER_MS = 1_500;
 const CASES = ADAPTERS.flatMap((adapter) => TRANSPORTS.map((transport) => [adapter, transport] as const));
 
 describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) => {
@@ -78,7 +80,10 @@ describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) =>
   it('gives a socket without a session an empty, new one, and refuses its writes', async () => {
     const socket = await open();
     expect(await socket.ask('read')).toMatchObject({ isNew: true, userId: null, data: {} });
-    await expect(socket.ask('note', { note: 'lost' })).rejects.toThrow();
+    const sessions = app.get(SessionManager);
+    const before = await sessions.count();
+    await expect(socket.ask('note', { note: 'lost' }, NO_ANSWER_MS)).rejects.toThrow();
+    expect(await sessions.count()).toBe(before);
   });
 
   it('starves the socket of a session logged out everywhere from another device', async () => {
@@ -111,7 +116,7 @@ describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) =>
 
   it('refuses messages of a socket without a login through a guard using SessionManager', async () => {
     const socket = await open();
-    await expect(socket.ask('secret')).rejects.toThrow();
+    await expect(socket.ask('secret', {}, NO_ANSWER_MS)).rejects.toThrow();
     const member = await open(await login('erin'));
     expect(await member.ask('secret')).toMatchObject({ userId: 'erin' });
   });

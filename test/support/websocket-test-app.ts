@@ -94,6 +94,17 @@ class CounterGateway {
     return answer(client, 'note', body, { ok: true });
   }
 
+  /** Ends the session from the socket itself. */
+  @SubscribeMessage('logout')
+  async logout(
+    @Session() session: Session<Counter>,
+    @MessageBody() body: Message,
+    @ConnectedSocket() client: object,
+  ) {
+    await session.logout();
+    return answer(client, 'logout', body, { ok: true });
+  }
+
   @UseGuards(LoggedInSocketGuard)
   @SubscribeMessage('secret')
   secret(
@@ -193,7 +204,8 @@ export async function createWebSocketTestApp(
 
 /** One client API over socket.io-client and ws: `ask` sends an event and resolves with its answer. */
 export interface TestSocket {
-  ask<T = Record<string, unknown>>(event: string, data?: object): Promise<T>;
+  /** Rejects on an error answer, or with no answer within `timeoutMs` (ws answers no errors). */
+  ask<T = Record<string, unknown>>(event: string, data?: object, timeoutMs?: number): Promise<T>;
   /** Resolves when the server closes the connection. */
   readonly closed: Promise<void>;
   isOpen(): boolean;
@@ -236,12 +248,12 @@ function connectIo(
     });
     socket.on('connect', () =>
       resolve({
-        async ask<T>(event: string, data: object = {}): Promise<T> {
+        async ask<T>(event: string, data: object = {}, timeoutMs = 10_000): Promise<T> {
           return new Promise<T>((done, fail) => {
             const onException = (error: unknown) => fail(Object.assign(new Error('exception'), { error }));
             socket.once('exception', onException);
             socket
-              .timeout(10_000)
+              .timeout(timeoutMs)
               .emitWithAck(event, data)
               .then((reply: T) => {
                 socket.off('exception', onException);
@@ -288,13 +300,13 @@ function connectWs(
       setTimeout(() => {
         if (ws.readyState !== WebSocket.OPEN) return reject(new Error('closed by the server'));
         resolve({
-          ask<T>(event: string, data: object = {}): Promise<T> {
+          ask<T>(event: string, data: object = {}, timeoutMs = 10_000): Promise<T> {
             const id = ++rid;
             return new Promise<T>((done, fail) => {
               const timer = setTimeout(() => {
                 waiting.delete(id);
                 fail(new Error(`no answer to ${event}`));
-              }, 1_500);
+              }, timeoutMs);
               waiting.set(id, {
                 done: (value: never) => {
                   clearTimeout(timer);
