@@ -107,7 +107,7 @@ export class SocketSessions implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   /** The connection's session, loaded for this message; see `socketSession` for a missing one. */
-  forClient(client: SocketClient): Promise<ActiveSession> {
+  async forClient(client: SocketClient): Promise<ActiveSession> {
     const binding = this.bind(client);
     return this.load(binding.ended ? undefined : binding.presented, binding);
   }
