@@ -4,8 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib';
 import { FailingStore } from '../support/instrumented-stores';
 import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
-import type { TestSocket } from '../support/websocket-test-app';
-import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocket-test-app';
+import type { TestSocket } from '../support/websocket-clients';
+import { connect } from '../support/websocket-clients';
+import { TRANSPORTS, createWebSocketTestApp } from '../support/websocket-test-app';
 
 const CASES = ADAPTERS.flatMap((adapter) => TRANSPORTS.map((transport) => [adapter, transport] as const));
 

@@ -3,8 +3,9 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidSessionOptionsError, SessionManager, type SessionModuleOptions } from '../../lib';
 import { ADAPTERS, cookiePair, sessionCookie } from '../support/session-test-app';
-import type { TestSocket } from '../support/websocket-test-app';
-import { TRANSPORTS, connect, createWebSocketTestApp } from '../support/websocket-test-app';
+import type { TestSocket } from '../support/websocket-clients';
+import { connect } from '../support/websocket-clients';
+import { TRANSPORTS, createWebSocketTestApp } from '../support/websocket-test-app';
 
 /** How long a ws client waits to conclude a message was refused (Nest answers ws clients no errors). */
 const NO_ANSWER_MS = 1_500;
