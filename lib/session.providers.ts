@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { SocketSessions } from './contexts/websocket/socket-sessions';
 import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 import { PlatformInstaller } from './http/request-session/platform.installer';
 import { RequestSessions } from './http/request-sessions';
@@ -53,6 +54,7 @@ export const sessionProviders: Provider[] = [
   SessionInterceptor,
   SessionManager,
   PlatformInstaller,
+  SocketSessions,
 ];
 
 /** What modules that use sessions need: `@Session()` attaches the interceptor, which needs these. */
