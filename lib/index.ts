@@ -40,7 +40,17 @@ export { MemoryStore } from './stores/memory/memory.store';
 export type { MemoryStoreOptions } from './stores/memory/memory.store';
 export { RedisStore } from './stores/redis';
 export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
+export { PostgresStore, POSTGRES_SESSION_TABLE_SQL, postgresSessionSql } from './stores/postgres';
+export type {
+  PostgresQueryable,
+  PostgresSchemaNames,
+  PostgresStoreConnectOptions,
+  PostgresStoreOptions,
+} from './stores/postgres';
+export { MySqlStore, MYSQL_SESSION_TABLE_SQL, mysqlSessionStatements } from './stores/mysql';
+export type { MySqlQueryable, MySqlStoreConnectOptions, MySqlStoreOptions } from './stores/mysql';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
 export { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';
+export { SessionTableError } from './errors/session-table.error';
 export { applySessionChanges } from './stores/apply-session-changes';
