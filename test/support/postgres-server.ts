@@ -76,7 +76,9 @@ export async function startPostgresServer(): Promise<PostgresServerHandle> {
     `exec "$0" "$@" >>${log} 2>&1`,
     join(bin, 'postgres'),
     ...['-D', data, '-k', dir, '-p', String(port), '-h', HOST],
-    ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    // No fsync (a test's data need not survive the machine), but every commit reaches the OS: it
+    // survives a SIGKILL of the server, as the outage tests need.
+    ...['-c', 'fsync=off', '-c', 'full_page_writes=off'],
     ...['-c', 'max_connections=200', '-c', 'shared_buffers=32MB'],
   ]);
   const query = async <R>(sql: string, params: unknown[] = []): Promise<R[]> => {
