@@ -4,6 +4,14 @@ import { createExpressBare, createFastifyBare } from './bare.setup';
 import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
 import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
 import { createNestSessionsMemory, createNestSessionsRedis } from './nest-sessions.setup';
+import {
+  createExpressSessionMySql,
+  createExpressSessionPostgres,
+  createFastifySessionMySql,
+  createFastifySessionPostgres,
+  createNestSessionsMySql,
+  createNestSessionsPostgres,
+} from './sql-stores.setup';
 
 export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
 
@@ -21,4 +29,12 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
+  'nest-sessions-express-postgres': createNestSessionsPostgres('express'),
+  'nest-sessions-fastify-postgres': createNestSessionsPostgres('fastify'),
+  'express-session-postgres': createExpressSessionPostgres,
+  'fastify-session-postgres': createFastifySessionPostgres,
+  'nest-sessions-express-mysql': createNestSessionsMySql('express'),
+  'nest-sessions-fastify-mysql': createNestSessionsMySql('fastify'),
+  'express-session-mysql': createExpressSessionMySql,
+  'fastify-session-mysql': createFastifySessionMySql,
 };
