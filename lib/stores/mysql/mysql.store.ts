@@ -181,7 +181,9 @@ export class MySqlStore
     const now = Date.now();
     const { sessions } = this.objects;
     if (!create) return (await this.write(updateStatement(sessions, key, changes, expiry, now))) > 0;
-    if (create.userId === undefined) {
+    // Only the user rules need the procedure and its per-user lock: a plain user-bound creation
+    // racing destroyByUser is simply a session created after it.
+    if (create.userId === undefined || (binding?.replaces === undefined && binding?.limit === undefined)) {
       await this.write(upsertStatement(sessions, key, changes, expiry, create, now));
       return true;
     }

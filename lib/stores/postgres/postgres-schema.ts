@@ -94,7 +94,9 @@ BEGIN
     expires_at = p_expires_at, last_seen_at = p_last_seen_at, ttl = COALESCE(p_ttl, s.ttl)
   WHERE s.session_key = p_key AND s.expires_at > p_now;
   IF FOUND OR NOT p_create THEN RETURN FOUND; END IF;
-  IF p_user_id IS NOT NULL THEN
+  IF p_user_id IS NOT NULL AND (p_replaces IS NOT NULL OR p_limit IS NOT NULL) THEN
+    -- Only the user rules need the lock: a plain user-bound creation racing destroyByUser is
+    -- simply a session created after it.
     PERFORM ${lock};
     IF p_replaces IS NOT NULL THEN
       -- The replaced session leaves the user's index (it is destroyed next); if it already left,
