@@ -7,9 +7,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from './lib/app-process.mjs';
-import { probe, redisRoundTrips, sanity } from './lib/driver.mjs';
+import { probe, redisRoundTrips, sanity, sqlRoundTrips } from './lib/driver.mjs';
 import { runMemory } from './lib/memory.mjs';
 import { startRedis } from './lib/redis-server.mjs';
+import { startMariaDb, startPostgres } from './lib/sql-servers.mjs';
 import { buildReport } from './lib/report.mjs';
 import { renderChart } from './lib/chart.mjs';
 import { SETUPS } from './lib/setups.mjs';
@@ -70,8 +71,21 @@ async function main() {
   log(`redis-server on 127.0.0.1:${redis.port}`);
   const apps = [];
   const failed = {};
+  // The SQL servers start only when a selected setup needs them; apps find them by URL in env.
+  const selected = SETUPS.filter((s) => !only || only.includes(s.name));
+  const sql = {};
   try {
-    for (const setup of SETUPS.filter((s) => !only || only.includes(s.name))) {
+    if (selected.some((s) => s.store === 'postgres')) {
+      sql.postgres = await startPostgres();
+      process.env.BENCH_POSTGRES_URL = sql.postgres.url;
+      log(`postgres at ${sql.postgres.url}`);
+    }
+    if (selected.some((s) => s.store === 'mysql')) {
+      sql.mysql = await startMariaDb();
+      process.env.BENCH_MYSQL_URL = sql.mysql.url;
+      log(`mariadb at ${sql.mysql.url}`);
+    }
+    for (const setup of selected) {
       try {
         const app = await startApp(setup.name, redis.port);
         const check = await sanity(app.url, setup);
@@ -95,6 +109,17 @@ async function main() {
         roundTrips[app.name][scenario] = await redisRoundTrips(app.url, scenario, redis.monitorDuring);
       }
       log(`redis round trips ${app.name}: ${JSON.stringify(roundTrips[app.name])}`);
+    }
+    for (const app of apps.filter((a) => sql[a.setup.store])) {
+      roundTrips[app.name] = {};
+      for (const scenario of app.setup.scenarios) {
+        roundTrips[app.name][scenario] = await sqlRoundTrips(
+          app.url,
+          scenario,
+          sql[app.setup.store].statements,
+        );
+      }
+      log(`sql round trips ${app.name}: ${JSON.stringify(roundTrips[app.name])}`);
     }
     const sanityBySetup = Object.fromEntries(apps.map((a) => [a.name, a.sanity]));
     for (const app of apps) await app.stop();
@@ -122,6 +147,7 @@ async function main() {
   } finally {
     for (const app of apps) await app.stop();
     await redis.stop();
+    for (const server of Object.values(sql)) await server.stop();
   }
 }
 

@@ -44,7 +44,17 @@ export { RedisStore } from './stores/redis';
 export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
 export { FileStore } from './stores/file';
 export type { FileStoreKey, FileStoreOptions } from './stores/file';
+export { PostgresStore, POSTGRES_SESSION_TABLE_SQL, postgresSessionSql } from './stores/postgres';
+export type {
+  PostgresQueryable,
+  PostgresSchemaNames,
+  PostgresStoreConnectOptions,
+  PostgresStoreOptions,
+} from './stores/postgres';
+export { MySqlStore, MYSQL_SESSION_TABLE_SQL, mysqlSessionStatements } from './stores/mysql';
+export type { MySqlQueryable, MySqlStoreConnectOptions, MySqlStoreOptions } from './stores/mysql';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
 export { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';
+export { SessionTableError } from './errors/session-table.error';
 export { applySessionChanges } from './stores/apply-session-changes';

@@ -13,7 +13,18 @@ import {
 import { Redis } from 'ioredis';
 import * as nodeTest from 'node:test';
 import * as vitest from 'vitest';
-import { FileStore, MemoryStore, RedisStore, Session, SessionManager, SessionModule } from '../lib';
+import { createPool } from 'mysql2/promise';
+import { Pool } from 'pg';
+import {
+  FileStore,
+  MemoryStore,
+  MySqlStore,
+  PostgresStore,
+  RedisStore,
+  Session,
+  SessionManager,
+  SessionModule,
+} from '../lib';
 import { describeStoreConformance } from '../lib/testing';
 
 interface Cart {
@@ -67,6 +78,21 @@ export class LoggedInGuard implements CanActivate {
 })
 export class AppModule {}
 export const connected = () => SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
+
+// "Sessions in PostgreSQL or MySQL"
+export const sqlStores = () => [
+  SessionModule.forRoot({
+    store: new PostgresStore({
+      pool: new Pool({ connectionString: process.env.DATABASE_URL }),
+      createTable: true,
+    }),
+  }),
+  SessionModule.forRoot({
+    store: new MySqlStore({ pool: createPool(process.env.MYSQL_URL!), createTable: true }),
+  }),
+  SessionModule.forRoot({ store: PostgresStore.connect('postgres://app@db/app', { table: 'web_sessions' }) }),
+  SessionModule.forRoot({ store: MySqlStore.connect('mysql://app:secret@db/app') }),
+];
 
 // "Write a store": the conformance suite takes Vitest's and node:test's functions as they are.
 class MyStore extends MemoryStore {}

@@ -10,7 +10,7 @@ import { connectNodeRedis } from './redis-clients';
 @Module({ controllers: [ExpressSessionController] })
 class ExpressSessionAppModule {}
 
-async function createWith(store?: session.Store) {
+export async function createWith(store?: session.Store) {
   const app = await NestFactory.create<NestExpressApplication>(
     ExpressSessionAppModule,
     new ExpressAdapter(),

@@ -12,7 +12,7 @@ import { connectNodeRedis } from './redis-clients';
 @Module({ controllers: [FastifySessionController] })
 class FastifySessionAppModule {}
 
-async function createWith(store?: unknown) {
+export async function createWith(store?: unknown) {
   const app = await NestFactory.create<NestFastifyApplication>(
     FastifySessionAppModule,
     new FastifyAdapter(),

@@ -27,7 +27,7 @@ function appModule(store: SessionStore, extra: Partial<SessionModuleOptions>): D
 
 type Adapter = 'express' | 'fastify';
 
-function createWith(adapter: Adapter, store: SessionStore, extra: Partial<SessionModuleOptions> = {}) {
+export function createWith(adapter: Adapter, store: SessionStore, extra: Partial<SessionModuleOptions> = {}) {
   const httpAdapter = adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
   return NestFactory.create(appModule(store, extra), httpAdapter, { logger: false });
 }

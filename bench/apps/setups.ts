@@ -17,6 +17,14 @@ import {
   createNestSessionsRedis,
 } from './nest-sessions.setup';
 import { createApolloBare, createNestSessionsApolloMemory } from './graphql.setup';
+import {
+  createExpressSessionMySql,
+  createExpressSessionPostgres,
+  createFastifySessionMySql,
+  createFastifySessionPostgres,
+  createNestSessionsMySql,
+  createNestSessionsPostgres,
+} from './sql-stores.setup';
 
 export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
 
@@ -40,4 +48,12 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'fastify-session-file': createFastifySessionFile,
   'apollo-bare': createApolloBare,
   'nest-sessions-apollo-memory': createNestSessionsApolloMemory,
+  'nest-sessions-express-postgres': createNestSessionsPostgres('express'),
+  'nest-sessions-fastify-postgres': createNestSessionsPostgres('fastify'),
+  'express-session-postgres': createExpressSessionPostgres,
+  'fastify-session-postgres': createFastifySessionPostgres,
+  'nest-sessions-express-mysql': createNestSessionsMySql('express'),
+  'nest-sessions-fastify-mysql': createNestSessionsMySql('fastify'),
+  'express-session-mysql': createExpressSessionMySql,
+  'fastify-session-mysql': createFastifySessionMySql,
 };

@@ -114,3 +114,18 @@ export async function redisRoundTrips(base, scenario, monitorDuring, n = 50) {
   });
   return { sentPerRequest: counts.sent / n, inScriptsPerRequest: counts.inScripts / n };
 }
+
+/**
+ * `n` sequential requests of `scenario`: statements the app sent to its SQL server per request,
+ * from the server's own counter (`statements()`, sql-servers.mjs) read before and after.
+ */
+export async function sqlRoundTrips(base, scenario, statements, n = 50) {
+  const cookie = scenario === 'read' || scenario === 'write' ? await sessionCookie(base) : '';
+  // What reading the counter adds to it by itself (MariaDB counts its own SHOW STATUS).
+  const overhead = -(await statements()) + (await statements());
+  const before = await statements();
+  for (let i = 0; i < n; i++) await get(`${base}/${scenario}`, cookie);
+  await new Promise((r) => setTimeout(r, 100));
+  const after = await statements();
+  return { sentPerRequest: (after - before - overhead) / n };
+}

@@ -13,7 +13,7 @@ function throughputTables(rows) {
     if (!rows.some((row) => row.scenario === scenario)) continue;
     lines.push(`### ${scenario}`, '');
     lines.push(
-      '| setup | req/s | p50 ms | p99 ms | non-2xx | Redis sent/req | Redis cmd/req (INFO) | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |',
+      '| setup | req/s | p50 ms | p99 ms | non-2xx | Redis/SQL sent/req | Redis cmd/req (INFO) | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |',
     );
     lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows.filter((row) => row.scenario === scenario)) {
@@ -67,7 +67,8 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
     '',
     '`x bare`: req/s against bare Nest on the same adapter. `x rival`: against express-session (Express) or ' +
       '@fastify/session (Fastify) with the same kind of store. ' +
-      '`Redis sent/req`: commands the app sent to Redis per request (MONITOR, 50 sequential requests); ' +
+      '`Redis/SQL sent/req`: commands the app sent to Redis per request (MONITOR, 50 sequential requests), ' +
+      'or statements it sent to PostgreSQL (pg_stat_statements) or MariaDB (Questions); ' +
       '`Redis cmd/req (INFO)`: total_commands_processed over the load run per request, which also counts ' +
       'the commands a Lua script runs inside Redis. ' +
       '`app CPU µs/req`: CPU time of the app process per request (less sensitive to other load on the machine ' +

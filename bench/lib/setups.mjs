@@ -1,7 +1,7 @@
 // What each app setup is, for the runner and the report. The apps themselves are in bench/apps.
 
 /**
- * `store`: 'none' | 'memory' | 'redis' | 'file'. `bare` is the same adapter's ceiling; `rival` is the
+ * `store`: 'none' | 'memory' | 'redis' | 'file' | 'postgres' | 'mysql'. `bare` is the same adapter's ceiling; `rival` is the
  * established library on the same adapter and store kind that the ratio column compares against.
  */
 export const SETUPS = [
@@ -42,6 +42,16 @@ export const SETUPS = [
     store: 'memory',
     graphql: true,
   },
+  // SQL stores: nest-sessions' PostgresStore / MySqlStore against connect-pg-simple and
+  // express-mysql-session, under express-session and under @fastify/session.
+  { name: 'nest-sessions-express-postgres', adapter: 'express', library: 'nest-sessions', store: 'postgres' },
+  { name: 'express-session-postgres', adapter: 'express', library: 'express-session', store: 'postgres' },
+  { name: 'nest-sessions-fastify-postgres', adapter: 'fastify', library: 'nest-sessions', store: 'postgres' },
+  { name: 'fastify-session-postgres', adapter: 'fastify', library: '@fastify/session', store: 'postgres' },
+  { name: 'nest-sessions-express-mysql', adapter: 'express', library: 'nest-sessions', store: 'mysql' },
+  { name: 'express-session-mysql', adapter: 'express', library: 'express-session', store: 'mysql' },
+  { name: 'nest-sessions-fastify-mysql', adapter: 'fastify', library: 'nest-sessions', store: 'mysql' },
+  { name: 'fastify-session-mysql', adapter: 'fastify', library: '@fastify/session', store: 'mysql' },
 ].map((s) => ({
   ...s,
   bare: s.graphql ? 'apollo-bare' : `${s.adapter}-bare`,

@@ -64,6 +64,28 @@ export function evaluateTargets(rows, probes, memory, config) {
         ),
       );
   }
+  // SQL stores: statements sent per request, from the server's own counter.
+  for (const setup of nsSetups.filter((s) => s.endsWith('-postgres') || s.endsWith('-mysql'))) {
+    const read = row(setup, 'read');
+    const write = row(setup, 'write');
+    const sent = (r) => r.redisSentPerRequest;
+    if (read)
+      out.push(
+        check(
+          `${setup}: 1 statement per read`,
+          `${sent(read)?.toFixed(2)} sent`,
+          sent(read) === null ? null : sent(read) <= 1,
+        ),
+      );
+    if (write)
+      out.push(
+        check(
+          `${setup}: <= 2 statements per write (the load, plus 1)`,
+          `${sent(write)?.toFixed(2)} sent`,
+          sent(write) === null ? null : sent(write) <= 2,
+        ),
+      );
+  }
   for (const setup of nsSetups) {
     const p = probes[setup];
     if (!p) continue;

@@ -1,0 +1,411 @@
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import type { Pool, PoolOptions } from 'mysql2/promise';
+import { SessionTableError } from '../../errors/session-table.error';
+import type {
+  CountingStore,
+  PingableStore,
+  SessionChanges,
+  SessionExpiry,
+  SessionMeta,
+  SharedCacheStore,
+  StoredSession,
+  StoredSessionEntry,
+  UserBinding,
+  UserIndexStore,
+} from '../session-store';
+import { SessionStore } from '../session-store';
+import type { SessionRow } from '../sql/sql-session-row';
+import { CorruptSessionRowError, createdData, rowMeta, rowSession } from '../sql/sql-session-row';
+import { StartupCheck } from '../sql/sql-startup';
+import { SqlSweeper } from '../sql/sql-sweeper';
+import type { MySqlObjects } from './mysql-schema';
+import { MYSQL_EXPECTED_COLUMNS, mysqlObjects, mysqlSessionStatements } from './mysql-schema';
+import type { Statement } from './mysql-statements';
+import { updateStatement, upsertStatement } from './mysql-statements';
+
+/** What the store needs of a pool: `mysql2/promise`'s Pool (`execute` and `query`). */
+export type MySqlQueryable = Pick<Pool, 'execute' | 'query'>;
+
+export interface MySqlStoreOptions {
+  /**
+   * A `mysql2` pool with a database selected: `mysql2/promise`'s, or a callback pool (its
+   * `.promise()` is used). It stays the caller's: the store never ends it.
+   */
+  pool: MySqlQueryable | { promise(): MySqlQueryable };
+  /** @default 'sessions' */
+  table?: string;
+  /**
+   * Create the tables and procedures at start-up when missing (idempotent); otherwise they must
+   * exist (see `mysqlSessionStatements()`), and a missing or wrong one fails the start.
+   * @default false
+   */
+  createTable?: boolean;
+  /**
+   * Ms between sweeps of expired rows (the timer never keeps the process alive). Expired rows
+   * are never returned before then.
+   * @default 60_000
+   */
+  sweepInterval?: number;
+  /**
+   * Most rows one sweep statement deletes; a sweep runs batches while they come back full.
+   * @default 1000
+   */
+  sweepBatch?: number;
+}
+
+/** Store options for `MySqlStore.connect`, which makes the pool itself. */
+export type MySqlStoreConnectOptions = Omit<MySqlStoreOptions, 'pool'> & {
+  /** Passed to `mysql2`'s createPool, beside the URL. */
+  poolConfig?: Omit<PoolOptions, 'uri'>;
+};
+
+const MYSQL_STORE_DEFAULTS = {
+  table: 'sessions',
+  createTable: false,
+  sweepInterval: 60_000,
+  sweepBatch: 1_000,
+};
+const META_SELECT = 'created_at, expires_at, last_seen_at, ttl, user_id, user_agent, ip';
+/** Errors that mean the table or a procedure is not what the store expects. */
+const SCHEMA_ERRORS = new Set([
+  'ER_NO_SUCH_TABLE',
+  'ER_BAD_FIELD_ERROR',
+  'ER_SP_DOES_NOT_EXIST',
+  'ER_SP_WRONG_NO_OF_ARGS',
+  'ER_NO_DB_ERROR',
+  'ER_BAD_DB_ERROR',
+]);
+const TABLE_HINT =
+  'Pass createTable: true, or run the statements of mysqlSessionStatements(table) (MYSQL_SESSION_TABLE_SQL for `sessions`)';
+
+interface Header {
+  affectedRows: number;
+}
+
+/**
+ * Sessions in MySQL 8 or MariaDB 10.11+ through `mysql2`: one row per session, its values in a
+ * JSON column.
+ *
+ * A save is one statement (one round trip) that changes only the keys the request changed
+ * (JSON_REMOVE / JSON_SET on the stored document, increments added by the server), atomically
+ * against the stored row; a load is one SELECT, a touch one UPDATE of the expiry columns. A
+ * session created for a user goes through a procedure holding a per-user lock, so
+ * `maxSessionsPerUser`, regenerations and `destroyByUser` stay exact under concurrent logins.
+ * Expired rows are never returned and are deleted by a sweep, which reports them as `expired`.
+ *
+ * @example
+ * SessionModule.forRoot({ store: new MySqlStore({ pool: mysql.createPool(url), createTable: true }) })
+ */
+export class MySqlStore
+  extends SessionStore
+  implements
+    CountingStore,
+    UserIndexStore,
+    SharedCacheStore,
+    PingableStore,
+    OnModuleInit,
+    OnApplicationShutdown
+{
+  private readonly logger = new Logger('MySqlStore');
+  private readonly pool: MySqlQueryable;
+  private readonly objects: MySqlObjects;
+  private readonly startup: StartupCheck;
+  private readonly sweeper: SqlSweeper;
+  private readonly sweepBatch: number;
+  /** Set by `connect()`: the store made the pool, so it ends it. */
+  private ownedPool?: Pool;
+
+  constructor(options: MySqlStoreOptions) {
+    super();
+    const { pool, table, createTable, sweepInterval, sweepBatch } = { ...MYSQL_STORE_DEFAULTS, ...options };
+    const promisePool =
+      pool && 'promise' in pool && typeof pool.promise === 'function' ? pool.promise() : pool;
+    if (!promisePool || typeof (promisePool as MySqlQueryable).execute !== 'function') {
+      throw new TypeError('pool must be a mysql2 Pool');
+    }
+    if (!(sweepInterval > 0)) throw new TypeError(`sweepInterval must be > 0 ms, got ${sweepInterval}`);
+    if (!(Number.isInteger(sweepBatch) && sweepBatch > 0)) {
+      throw new TypeError(`sweepBatch must be a positive integer, got ${sweepBatch}`);
+    }
+    this.pool = promisePool as MySqlQueryable;
+    this.objects = mysqlObjects(table);
+    this.sweepBatch = sweepBatch;
+    this.startup = new StartupCheck(() => this.prepare(createTable), this.logger);
+    this.sweeper = new SqlSweeper(sweepInterval, sweepBatch, () => this.sweepBatchOnce(), this.logger);
+  }
+
+  /**
+   * A store with its own `mysql2` pool (the URL names the database), ended on application
+   * shutdown. `mysql2` is loaded here only, so apps without MySQL never need it.
+   * @example MySqlStore.connect('mysql://app:secret@db/app', { createTable: true })
+   */
+  static connect(url: string, options: MySqlStoreConnectOptions = {}): MySqlStore {
+    // The one runtime import of mysql2, so apps without MySQL need none.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
+    const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
+    const { poolConfig, ...storeOptions } = options;
+    const pool = mysql.createPool({ connectTimeout: 2_000, ...poolConfig, uri: url });
+    const store = new MySqlStore({ ...storeOptions, pool });
+    store.ownedPool = pool;
+    return store;
+  }
+
+  /** Creates or checks the table at start-up: a wrong table fails the start, clearly. */
+  onModuleInit(): Promise<void> {
+    return this.startup.atStartup();
+  }
+
+  async load(key: string): Promise<StoredSession | null> {
+    const rows = await this.select<SessionRow>(
+      `SELECT data, ${META_SELECT} FROM ${this.objects.sessions} WHERE session_key = ? AND expires_at > ?`,
+      [key, Date.now()],
+    );
+    if (rows.length === 0) return null;
+    try {
+      return rowSession(rows[0]);
+    } catch (err) {
+      if (!(err instanceof CorruptSessionRowError)) throw err;
+      this.logger.warn(`Session ${key.slice(0, 8)}… is unreadable and counts as absent: ${err.message}`);
+      return null;
+    }
+  }
+
+  async apply(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+    binding?: UserBinding,
+  ): Promise<boolean> {
+    const now = Date.now();
+    const { sessions } = this.objects;
+    if (!create) return (await this.write(updateStatement(sessions, key, changes, expiry, now))) > 0;
+    // Only the user rules need the procedure and its per-user lock: a plain user-bound creation
+    // racing destroyByUser is simply a session created after it.
+    if (create.userId === undefined || (binding?.replaces === undefined && binding?.limit === undefined)) {
+      await this.write(upsertStatement(sessions, key, changes, expiry, create, now));
+      return true;
+    }
+    const [[sets]] = await this.run<[{ applied: number }[], Header]>({
+      sql: `CALL ${this.objects.login}(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [
+        key,
+        createdData(changes),
+        create.createdAt,
+        expiry.expiresAt,
+        expiry.lastSeenAt,
+        expiry.ttl ?? create.ttl ?? null,
+        create.userId,
+        create.userAgent ?? null,
+        create.ip ?? null,
+        binding?.replaces ?? null,
+        binding?.limit ?? null,
+        now,
+      ],
+    });
+    return Number(sets[0]?.applied) === 1;
+  }
+
+  async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
+    const changed = await this.write({
+      sql: `UPDATE ${this.objects.sessions} SET last_seen_at = ?, ttl = COALESCE(?, ttl), expires_at = ?
+        WHERE session_key = ? AND expires_at > ?`,
+      params: [expiry.lastSeenAt, expiry.ttl ?? null, expiry.expiresAt, key, Date.now()],
+    });
+    return changed > 0;
+  }
+
+  /** Deletes a live session; an expired one is left to the sweep (it counts as gone already). */
+  async destroy(key: string): Promise<boolean> {
+    const deleted = await this.write({
+      sql: `DELETE FROM ${this.objects.sessions} WHERE session_key = ? AND expires_at > ?`,
+      params: [key, Date.now()],
+    });
+    return deleted > 0;
+  }
+
+  /** Live sessions, counted over the expiry index. */
+  async count(): Promise<number> {
+    const rows = await this.select<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${this.objects.sessions} WHERE expires_at > ?`,
+      [Date.now()],
+    );
+    return Number(rows[0].n);
+  }
+
+  async listByUser(userId: string): Promise<StoredSessionEntry[]> {
+    const rows = await this.select<SessionRow & { session_key: string }>(
+      `SELECT session_key, ${META_SELECT} FROM ${this.objects.sessions}
+       WHERE user_id = ? AND expires_at > ? ORDER BY created_at, session_key`,
+      [userId, Date.now()],
+    );
+    return rows.map((row) => ({ key: row.session_key, meta: rowMeta(row) }));
+  }
+
+  async destroyByUser(userId: string, exceptKey?: string): Promise<string[]> {
+    const [[sets]] = await this.run<[{ session_key: string }[], Header]>({
+      sql: `CALL ${this.objects.destroyUser}(?, ?, ?)`,
+      params: [userId, exceptKey ?? null, Date.now()],
+    });
+    return sets.map((row) => row.session_key);
+  }
+
+  async getCached(name: string): Promise<string | null> {
+    const rows = await this.select<{ value: string }>(
+      `SELECT value FROM ${this.objects.cache} WHERE name = ? AND expires_at > ?`,
+      [name, Date.now()],
+    );
+    return rows[0]?.value ?? null;
+  }
+
+  async setCached(name: string, value: string, ttl: number): Promise<void> {
+    await this.write({
+      sql: `INSERT INTO ${this.objects.cache} (name, value, expires_at) VALUES (?, ?, ?)
+        ON DUPLICATE KEY UPDATE value = VALUES(value), expires_at = VALUES(expires_at)`,
+      params: [name, value, Date.now() + Math.max(1, Math.ceil(ttl))],
+    });
+  }
+
+  async deleteCached(name: string): Promise<void> {
+    await this.write({ sql: `DELETE FROM ${this.objects.cache} WHERE name = ?`, params: [name] });
+  }
+
+  /** `SELECT 1`: whether the server answers. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  /** Runs one sweep now (the timer runs them every `sweepInterval`); resolves with the rows deleted. */
+  sweep(): Promise<number> {
+    return this.sweeper.sweep();
+  }
+
+  /** Stops the sweep; ends the pool `connect()` made (a pool passed in is left to its owner). */
+  async onApplicationShutdown(): Promise<void> {
+    this.sweeper.stop();
+    const pool = this.ownedPool;
+    this.ownedPool = undefined;
+    await pool?.end().catch((err: Error) => this.logger.warn(`Closing the pool failed: ${err.message}`));
+  }
+
+  /**
+   * One batch of the sweep. MySQL has no DELETE … RETURNING: the batch's expired keys are read
+   * first, deleted while still expired, and only those actually deleted are reported.
+   */
+  private async sweepBatchOnce(): Promise<number> {
+    const now = Date.now();
+    const { sessions, cache } = this.objects;
+    // `query`, not `execute`: LIMIT takes no bound DOUBLE, and the IN list varies in length.
+    const [found] = await this.runQuery<(SessionRow & { session_key: string })[]>(
+      `SELECT session_key, ${META_SELECT} FROM ${sessions} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`,
+      [now, this.sweepBatch],
+    );
+    let reported = found;
+    if (found.length > 0) {
+      const keys = found.map((row) => row.session_key);
+      const [deleted] = await this.runQuery<Header>(
+        `DELETE FROM ${sessions} WHERE session_key IN (?) AND expires_at <= ?`,
+        [keys, now],
+      );
+      if (deleted.affectedRows < keys.length) {
+        // Some were touched meanwhile: report only the rows that are gone.
+        const [left] = await this.runQuery<{ session_key: string }[]>(
+          `SELECT session_key FROM ${sessions} WHERE session_key IN (?)`,
+          [keys],
+        );
+        const kept = new Set(left.map((row) => row.session_key));
+        reported = found.filter((row) => !kept.has(row.session_key));
+      }
+    }
+    for (const row of reported) this.notifyExpired(row.session_key, rowMeta(row));
+    const [cached] = await this.runQuery<Header>(`DELETE FROM ${cache} WHERE expires_at <= ? LIMIT ?`, [
+      now,
+      this.sweepBatch,
+    ]);
+    return Math.max(found.length, cached.affectedRows);
+  }
+
+  private async select<R>(sql: string, params: unknown[]): Promise<R[]> {
+    const [rows] = await this.run<R[]>({ sql, params });
+    return rows;
+  }
+
+  /** Affected rows of a write. */
+  private async write(statement: Statement): Promise<number> {
+    const [header] = await this.run<Header>(statement);
+    return header.affectedRows;
+  }
+
+  /** One prepared statement, after the start-up check; a schema error becomes a SessionTableError. */
+  private async run<R>({ sql, params }: Statement): Promise<[R, unknown]> {
+    await this.startup.ensure();
+    try {
+      return (await this.pool.execute(sql, params as never)) as unknown as [R, unknown];
+    } catch (err) {
+      throw this.startup.schemaError(err, isSchemaError, TABLE_HINT);
+    }
+  }
+
+  private async runQuery<R>(sql: string, params: unknown[]): Promise<[R, unknown]> {
+    await this.startup.ensure();
+    try {
+      return (await this.pool.query(sql, params)) as unknown as [R, unknown];
+    } catch (err) {
+      throw this.startup.schemaError(err, isSchemaError, TABLE_HINT);
+    }
+  }
+
+  private async prepare(createTable: boolean): Promise<void> {
+    const { table } = this.objects;
+    const [[db]] = (await this.pool.query('SELECT DATABASE() AS name')) as unknown as [
+      { name: string | null }[],
+    ];
+    if (!db?.name)
+      throw new SessionTableError('MySqlStore needs a pool with a database selected (name it in the URL)');
+    if (createTable) {
+      for (const sql of mysqlSessionStatements(table)) {
+        await this.pool.query(sql).catch((err: { code?: string }) => {
+          // Another instance created it first, or it exists from an earlier start.
+          if (err?.code !== 'ER_SP_ALREADY_EXISTS') throw err;
+        });
+      }
+    }
+    const [columns] = (await this.pool.query(
+      `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, DATA_TYPE AS type FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?)`,
+      [table, `${table}_cache`],
+    )) as unknown as [{ t: string; c: string; type: string }[]];
+    const problems: string[] = [];
+    for (const [which, expected] of Object.entries(MYSQL_EXPECTED_COLUMNS)) {
+      const name = which === 'sessions' ? table : `${table}_cache`;
+      const found = new Map(columns.filter((r) => r.t === name).map((r) => [r.c, r.type.toLowerCase()]));
+      if (found.size === 0) {
+        problems.push(`table ${db.name}.${name} does not exist`);
+        continue;
+      }
+      for (const [column, types] of Object.entries(expected)) {
+        const type = found.get(column);
+        if (type === undefined) problems.push(`${name} has no column ${column}`);
+        else if (!types.includes(type)) problems.push(`${name}.${column} is ${type}, not ${types[0]}`);
+      }
+    }
+    const [routines] = (await this.pool.query(
+      `SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES
+       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?, ?)`,
+      [`${table}_login`, `${table}_destroy_user`],
+    )) as unknown as [{ name: string }[]];
+    for (const proc of [`${table}_login`, `${table}_destroy_user`]) {
+      if (!routines.some((r) => r.name === proc))
+        problems.push(`procedure ${db.name}.${proc} does not exist`);
+    }
+    if (problems.length > 0) {
+      throw new SessionTableError(`MySqlStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`);
+    }
+  }
+}
+
+function isSchemaError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SCHEMA_ERRORS.has(code);
+}

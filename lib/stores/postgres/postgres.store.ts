@@ -1,0 +1,348 @@
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import type { Pool, PoolConfig, QueryResultRow } from 'pg';
+import { SessionTableError } from '../../errors/session-table.error';
+import type {
+  CountingStore,
+  PingableStore,
+  SessionChanges,
+  SessionExpiry,
+  SessionMeta,
+  SharedCacheStore,
+  StoredSession,
+  StoredSessionEntry,
+  UserBinding,
+  UserIndexStore,
+} from '../session-store';
+import { SessionStore } from '../session-store';
+import type { SessionRow } from '../sql/sql-session-row';
+import { CorruptSessionRowError, createdData, jsonObject, rowMeta, rowSession } from '../sql/sql-session-row';
+import { StartupCheck } from '../sql/sql-startup';
+import { SqlSweeper } from '../sql/sql-sweeper';
+import type { PostgresObjects, PostgresSchemaNames } from './postgres-schema';
+import { POSTGRES_EXPECTED_COLUMNS, postgresObjects, postgresSessionSql } from './postgres-schema';
+
+/** What the store needs of a pool: `pg`'s Pool (or anything with its `query`). */
+export type PostgresQueryable = Pick<Pool, 'query'>;
+
+export interface PostgresStoreOptions extends PostgresSchemaNames {
+  /** A `pg` Pool. It stays the caller's: the store never ends it. */
+  pool: PostgresQueryable;
+  /**
+   * Create the tables and functions at start-up when missing (idempotent); otherwise they must
+   * exist (see `postgresSessionSql()`), and a missing or wrong one fails the start.
+   * @default false
+   */
+  createTable?: boolean;
+  /**
+   * Ms between sweeps of expired rows (the timer never keeps the process alive). Expired rows
+   * are never returned before then.
+   * @default 60_000
+   */
+  sweepInterval?: number;
+  /**
+   * Most rows one sweep statement deletes; a sweep runs batches while they come back full.
+   * @default 1000
+   */
+  sweepBatch?: number;
+}
+
+/** Store options for `PostgresStore.connect`, which makes the pool itself. */
+export type PostgresStoreConnectOptions = Omit<PostgresStoreOptions, 'pool'> & {
+  /** Passed to `pg`'s Pool, beside the connection string. */
+  poolConfig?: Omit<PoolConfig, 'connectionString'>;
+};
+
+const POSTGRES_STORE_DEFAULTS = { createTable: false, sweepInterval: 60_000, sweepBatch: 1_000 };
+const META_SELECT = 'created_at, expires_at, last_seen_at, ttl, user_id, user_agent, ip';
+/** SQLSTATEs that mean the table or a function is not what the store expects. */
+const SCHEMA_ERRORS = new Set(['42P01', '42703', '42883', '42804', '3F000', '42P13']);
+
+/**
+ * Sessions in PostgreSQL through `pg`: one row per session, its values in a JSONB column.
+ *
+ * A save is one call of a plpgsql function (one round trip) that changes only the keys the
+ * request changed, atomically against the stored row; a load is one SELECT, a touch one UPDATE of
+ * the expiry columns. Sessions created for a user are filed under a per-user advisory lock, so
+ * `maxSessionsPerUser`, regenerations and `destroyByUser` stay exact under concurrent logins.
+ * Expired rows are never returned and are deleted by a sweep, which reports them as `expired`.
+ *
+ * @example
+ * SessionModule.forRoot({ store: new PostgresStore({ pool: new Pool({ connectionString }), createTable: true }) })
+ */
+export class PostgresStore
+  extends SessionStore
+  implements
+    CountingStore,
+    UserIndexStore,
+    SharedCacheStore,
+    PingableStore,
+    OnModuleInit,
+    OnApplicationShutdown
+{
+  private readonly logger = new Logger('PostgresStore');
+  private readonly pool: PostgresQueryable;
+  private readonly objects: PostgresObjects;
+  private readonly startup: StartupCheck;
+  private readonly sweeper: SqlSweeper;
+  private readonly sweepBatch: number;
+  /** Set by `connect()`: the store made the pool, so it ends it. */
+  private ownedPool?: Pool;
+
+  constructor(options: PostgresStoreOptions) {
+    super();
+    const { pool, createTable, sweepInterval, sweepBatch, table, schema } = {
+      ...POSTGRES_STORE_DEFAULTS,
+      ...options,
+    };
+    if (!pool || typeof pool.query !== 'function') throw new TypeError('pool must be a pg Pool');
+    if (!(sweepInterval > 0)) throw new TypeError(`sweepInterval must be > 0 ms, got ${sweepInterval}`);
+    if (!(Number.isInteger(sweepBatch) && sweepBatch > 0)) {
+      throw new TypeError(`sweepBatch must be a positive integer, got ${sweepBatch}`);
+    }
+    this.pool = pool;
+    this.objects = postgresObjects({ table, schema });
+    this.sweepBatch = sweepBatch;
+    this.startup = new StartupCheck(() => this.prepare(createTable, { table, schema }), this.logger);
+    this.sweeper = new SqlSweeper(sweepInterval, sweepBatch, () => this.sweepBatchOnce(), this.logger);
+  }
+
+  /**
+   * A store with its own `pg` Pool, ended on application shutdown. `pg` is loaded here only, so
+   * apps without PostgreSQL never need it.
+   * @example PostgresStore.connect('postgres://app@db/app', { createTable: true })
+   */
+  static connect(url: string, options: PostgresStoreConnectOptions = {}): PostgresStore {
+    // The one runtime import of pg, so apps without PostgreSQL need none.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
+    const pg = require('pg') as typeof import('pg');
+    const { poolConfig, ...storeOptions } = options;
+    const pool = new pg.Pool({ connectionTimeoutMillis: 2_000, ...poolConfig, connectionString: url });
+    const store = new PostgresStore({ ...storeOptions, pool });
+    store.ownedPool = pool;
+    // An idle client's error (the server went away) is emitted by the pool; unheard, it would end
+    // the process. The pool drops that client and connects anew on the next query.
+    pool.on('error', (err) => store.logger.warn(`Idle connection lost: ${err.message}`));
+    return store;
+  }
+
+  /** Creates or checks the table at start-up: a wrong table fails the start, clearly. */
+  onModuleInit(): Promise<void> {
+    return this.startup.atStartup();
+  }
+
+  async load(key: string): Promise<StoredSession | null> {
+    const { rows } = await this.run<SessionRow>(
+      `SELECT data::text AS data, ${META_SELECT} FROM ${this.objects.sessions}
+       WHERE session_key = $1 AND expires_at > $2`,
+      [key, Date.now()],
+    );
+    if (rows.length === 0) return null;
+    try {
+      return rowSession(rows[0]);
+    } catch (err) {
+      if (!(err instanceof CorruptSessionRowError)) throw err;
+      this.logger.warn(`Session ${key.slice(0, 8)}… is unreadable and counts as absent: ${err.message}`);
+      return null;
+    }
+  }
+
+  async apply(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+    binding?: UserBinding,
+  ): Promise<boolean> {
+    const { rows } = await this.run<{ applied: boolean }>(
+      `SELECT ${this.objects.apply}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS applied`,
+      [
+        key,
+        Date.now(),
+        changes.clear,
+        [...changes.delete],
+        jsonObject(changes.set),
+        [...changes.increment.keys()],
+        [...changes.increment.values()],
+        expiry.expiresAt,
+        expiry.lastSeenAt,
+        expiry.ttl ?? create?.ttl ?? null,
+        create !== undefined,
+        create ? createdData(changes) : null,
+        create?.createdAt ?? null,
+        create?.userId ?? null,
+        create?.userAgent ?? null,
+        create?.ip ?? null,
+        create?.userId !== undefined ? (binding?.replaces ?? null) : null,
+        create?.userId !== undefined ? (binding?.limit ?? null) : null,
+      ],
+    );
+    return rows[0]?.applied === true;
+  }
+
+  async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
+    const { rowCount } = await this.run(
+      `UPDATE ${this.objects.sessions} SET expires_at = $2, last_seen_at = $3, ttl = COALESCE($4, ttl)
+       WHERE session_key = $1 AND expires_at > $5`,
+      [key, expiry.expiresAt, expiry.lastSeenAt, expiry.ttl ?? null, Date.now()],
+    );
+    return rowCount === 1;
+  }
+
+  async destroy(key: string): Promise<boolean> {
+    const { rows } = await this.run<{ expires_at: string }>(
+      `DELETE FROM ${this.objects.sessions} WHERE session_key = $1 RETURNING expires_at`,
+      [key],
+    );
+    return rows.length === 1 && Number(rows[0].expires_at) > Date.now();
+  }
+
+  /** Live sessions, counted over the expiry index. */
+  async count(): Promise<number> {
+    const { rows } = await this.run<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.objects.sessions} WHERE expires_at > $1`,
+      [Date.now()],
+    );
+    return Number(rows[0].n);
+  }
+
+  async listByUser(userId: string): Promise<StoredSessionEntry[]> {
+    const { rows } = await this.run<SessionRow & { session_key: string }>(
+      `SELECT session_key, ${META_SELECT} FROM ${this.objects.sessions}
+       WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at, session_key COLLATE "C"`,
+      [userId, Date.now()],
+    );
+    return rows.map((row) => ({ key: row.session_key, meta: rowMeta(row) }));
+  }
+
+  async destroyByUser(userId: string, exceptKey?: string): Promise<string[]> {
+    const { rows } = await this.run<{ key: string }>(
+      `SELECT ${this.objects.destroyUser}($1, $2, $3) AS key`,
+      [userId, exceptKey ?? null, Date.now()],
+    );
+    return rows.map((row) => row.key);
+  }
+
+  async getCached(name: string): Promise<string | null> {
+    const { rows } = await this.run<{ value: string }>(
+      `SELECT value FROM ${this.objects.cache} WHERE name = $1 AND expires_at > $2`,
+      [name, Date.now()],
+    );
+    return rows[0]?.value ?? null;
+  }
+
+  async setCached(name: string, value: string, ttl: number): Promise<void> {
+    await this.run(
+      `INSERT INTO ${this.objects.cache} (name, value, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+      [name, value, Date.now() + Math.max(1, Math.ceil(ttl))],
+    );
+  }
+
+  async deleteCached(name: string): Promise<void> {
+    await this.run(`DELETE FROM ${this.objects.cache} WHERE name = $1`, [name]);
+  }
+
+  /** `SELECT 1`: whether the server answers. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  /** Runs one sweep now (the timer runs them every `sweepInterval`); resolves with the rows deleted. */
+  sweep(): Promise<number> {
+    return this.sweeper.sweep();
+  }
+
+  /** Stops the sweep; ends the pool `connect()` made (a pool passed in is left to its owner). */
+  async onApplicationShutdown(): Promise<void> {
+    this.sweeper.stop();
+    const pool = this.ownedPool;
+    this.ownedPool = undefined;
+    await pool?.end().catch((err: Error) => this.logger.warn(`Closing the pool failed: ${err.message}`));
+  }
+
+  /** One batch of the sweep: expired sessions (reported as expired), then expired cache rows. */
+  private async sweepBatchOnce(): Promise<number> {
+    const now = Date.now();
+    const { rows } = await this.run<SessionRow & { session_key: string }>(
+      `DELETE FROM ${this.objects.sessions} WHERE session_key IN (
+         SELECT session_key FROM ${this.objects.sessions} WHERE expires_at <= $1
+         ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       AND expires_at <= $1 RETURNING session_key, ${META_SELECT}`,
+      [now, this.sweepBatch],
+    );
+    for (const row of rows) this.notifyExpired(row.session_key, rowMeta(row));
+    const cache = await this.run(
+      `DELETE FROM ${this.objects.cache} WHERE name IN (
+         SELECT name FROM ${this.objects.cache} WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [now, this.sweepBatch],
+    );
+    return Math.max(rows.length, cache.rowCount ?? 0);
+  }
+
+  /** One statement, after the start-up check; a schema error becomes a clear SessionTableError. */
+  private async run<R extends object = Record<string, unknown>>(
+    sql: string,
+    params: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }> {
+    await this.startup.ensure();
+    try {
+      return await this.pool.query<R & QueryResultRow>(sql, params);
+    } catch (err) {
+      throw this.startup.schemaError(err, isSchemaError, TABLE_HINT);
+    }
+  }
+
+  private async prepare(createTable: boolean, names: PostgresSchemaNames): Promise<void> {
+    // One implicit transaction: the lock keeps instances starting together from racing on the DDL.
+    if (createTable) {
+      await this.pool.query(
+        `SELECT pg_advisory_xact_lock(hashtext('nest-sessions:ddl'));\n${postgresSessionSql(names)}`,
+      );
+    }
+    const { schema, table } = this.objects;
+    const { rows } = await this.pool.query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = ANY($2)`,
+      [schema, [table, `${table}_cache`]],
+    );
+    const problems: string[] = [];
+    for (const [which, columns] of Object.entries(POSTGRES_EXPECTED_COLUMNS)) {
+      const name = which === 'sessions' ? table : `${table}_cache`;
+      const found = new Map(
+        rows.filter((r) => r.table_name === name).map((r) => [r.column_name, r.data_type]),
+      );
+      if (found.size === 0) {
+        problems.push(`table ${schema}.${name} does not exist`);
+        continue;
+      }
+      for (const [column, types] of Object.entries(columns)) {
+        const type = found.get(column);
+        if (type === undefined) problems.push(`${schema}.${name} has no column ${column}`);
+        else if (!types.includes(type))
+          problems.push(`${schema}.${name}.${column} is ${type}, not ${types[0]}`);
+      }
+    }
+    const { rows: functions } = await this.pool.query<{ proname: string }>(
+      `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = $1 AND p.proname = ANY($2)`,
+      [schema, [`${table}_apply`, `${table}_destroy_user`]],
+    );
+    for (const fn of [`${table}_apply`, `${table}_destroy_user`]) {
+      if (!functions.some((f) => f.proname === fn)) problems.push(`function ${schema}.${fn} does not exist`);
+    }
+    if (problems.length > 0) {
+      throw new SessionTableError(
+        `PostgresStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`,
+      );
+    }
+  }
+}
+
+const TABLE_HINT =
+  'Pass createTable: true, or run the SQL of postgresSessionSql({ table, schema }) (POSTGRES_SESSION_TABLE_SQL for public.sessions)';
+
+function isSchemaError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SCHEMA_ERRORS.has(code);
+}
