@@ -20,12 +20,14 @@ export type { SessionEvent, SessionEventType } from './session/session-event.int
 export {
   SessionStore,
   isCountingStore,
+  isFreshnessStore,
   isPingableStore,
   isSharedCacheStore,
   isUserIndexStore,
 } from './stores/session-store';
 export type {
   CountingStore,
+  FreshnessStore,
   PingableStore,
   SessionChanges,
   SessionExpiry,
@@ -39,7 +41,13 @@ export type {
 export { MemoryStore } from './stores/memory/memory.store';
 export type { MemoryStoreOptions } from './stores/memory/memory.store';
 export { RedisStore } from './stores/redis';
-export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
+export type {
+  NearCacheOptions,
+  NearCacheStats,
+  RedisConnection,
+  RedisStoreConnectOptions,
+  RedisStoreOptions,
+} from './stores/redis';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
 export { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';

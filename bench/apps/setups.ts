@@ -3,7 +3,11 @@ import type { SetupContext } from './bench-config';
 import { createExpressBare, createFastifyBare } from './bare.setup';
 import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
 import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
-import { createNestSessionsMemory, createNestSessionsRedis } from './nest-sessions.setup';
+import {
+  createNestSessionsMemory,
+  createNestSessionsRedis,
+  createNestSessionsRedisNear,
+} from './nest-sessions.setup';
 
 export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
 
@@ -12,12 +16,14 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'express-bare': createExpressBare,
   'nest-sessions-express-memory': createNestSessionsMemory('express'),
   'nest-sessions-express-redis': createNestSessionsRedis('express'),
+  'nest-sessions-express-redis-near': createNestSessionsRedisNear('express'),
   'nest-sessions-express-req-session': createNestSessionsMemory('express', { requestSession: true }),
   'express-session-memory': createExpressSessionMemory,
   'express-session-redis': createExpressSessionRedis,
   'fastify-bare': createFastifyBare,
   'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
   'nest-sessions-fastify-redis': createNestSessionsRedis('fastify'),
+  'nest-sessions-fastify-redis-near': createNestSessionsRedisNear('fastify'),
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
