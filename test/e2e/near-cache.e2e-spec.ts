@@ -107,7 +107,7 @@ async function alternate(client: CookieClient, apps: AppProcess[], rounds: numbe
     ] as const) {
       const read = await client.send(`${app.url}/read`);
       expect(read.status).toBe(200);
-      if (read.body.data.v !== value) stale.push(`${value} read as ${read.body.data.v} (${where})`);
+      if (read.body.data.v !== value) stale.push(`${value} read as ${String(read.body.data.v)} (${where})`);
     }
   }
   return stale;
