@@ -4,7 +4,8 @@ import type { StoredSession } from '../session-store';
 /** Bounds of a RedisStore's near-cache (`RedisStoreOptions.nearCache`). */
 export interface NearCacheOptions {
   /**
-   * Most sessions kept; the least recently used leave first.
+   * Most sessions kept; the least recently used leave first. The cache allocates its slots up
+   * front (about 32 bytes each), so keep this near the sessions one process really serves.
    * @default 100000
    */
   maxEntries?: number;
@@ -49,7 +50,7 @@ export interface CacheTicket {
 
 const NEAR_CACHE_DEFAULTS = { maxEntries: 100_000, maxBytes: 32 * 1024 * 1024 };
 /** Bytes counted per entry beside its text: the map slots, the numbers, the object headers. */
-const ENTRY_OVERHEAD = 160;
+const ENTRY_OVERHEAD = 320;
 
 /**
  * The in-process copy of sessions a RedisStore keeps (an `lru-cache` bounded by entries and
@@ -172,7 +173,7 @@ export class NearCache {
 /** Bytes an entry counts against `maxBytes`: UTF-8 bytes of its texts plus a fixed overhead. */
 export function entryBytes(key: string, session: StoredSession): number {
   let bytes = ENTRY_OVERHEAD + Buffer.byteLength(key);
-  for (const [name, json] of session.data) bytes += Buffer.byteLength(name) + Buffer.byteLength(json) + 48;
+  for (const [name, json] of session.data) bytes += Buffer.byteLength(name) + Buffer.byteLength(json) + 64;
   const { userId, userAgent, ip } = session.meta;
   if (userId !== undefined) bytes += Buffer.byteLength(userId);
   if (userAgent !== undefined) bytes += Buffer.byteLength(userAgent);
