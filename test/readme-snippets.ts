@@ -68,6 +68,20 @@ export class LoggedInGuard implements CanActivate {
 export class AppModule {}
 export const connected = () => SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
 
+export const nearCached = () => {
+  const store = new RedisStore({
+    client: new Redis({ lazyConnect: true }),
+    nearCache: { maxEntries: 100_000, maxBytes: 32 * 1024 * 1024 },
+  });
+  const stats: { hits: number; misses: number; invalidations: number; evictions: number } =
+    store.nearCacheStats;
+  return [
+    SessionModule.forRoot({ store }),
+    RedisStore.connect('redis://127.0.0.1:6379', { nearCache: {} }),
+    stats,
+  ];
+};
+
 // "Write a store": the conformance suite takes Vitest's and node:test's functions as they are.
 class MyStore extends MemoryStore {}
 export const conformance = () => {

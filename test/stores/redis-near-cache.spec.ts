@@ -1,13 +1,12 @@
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import type { Server, Socket } from 'node:net';
-import { connect as netConnect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { RedisStore } from '../../lib/stores/redis/redis.store';
 import type { RedisServerHandle } from '../support/redis-server';
 import { startRedisServer, waitUntil } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
+import { holdingProxy } from '../support/holding-proxy';
 
 const storeKey = () => randomBytes(32).toString('base64url');
 const expiry = (ms = 60_000) => ({ expiresAt: Date.now() + ms, lastSeenAt: Date.now() });
@@ -41,42 +40,6 @@ describeStoreConformance(
   async () => ({ store: await nearStore(connect(), 'conformance-near:') }),
   { describe, it },
 );
-
-/**
- * A TCP proxy in front of the real server whose replies to one connection can be held back: the
- * reply to a read is then still in flight when the invalidation of a later write arrives.
- */
-async function holdingProxy(target: number) {
-  const sockets: { client: Socket; held: Buffer[]; holding: boolean }[] = [];
-  const proxy: Server = createServer((client) => {
-    const upstream = netConnect(target, '127.0.0.1');
-    const entry = { client, held: [] as Buffer[], holding: false };
-    sockets.push(entry);
-    client.pipe(upstream);
-    upstream.on('data', (chunk: Buffer) => (entry.holding ? entry.held.push(chunk) : client.write(chunk)));
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', close).on('close', close);
-    upstream.on('error', close).on('close', close);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (proxy.address() as { port: number }).port,
-    /** Holds replies to a connection: 0 the store's own (made first), 1 its subscriber. */
-    hold: (index = 0) => (sockets[index].holding = true),
-    release: (index = 0) => {
-      const entry = sockets[index];
-      entry.holding = false;
-      for (const chunk of entry.held.splice(0)) entry.client.write(chunk);
-    },
-    close: () => {
-      for (const { client } of sockets) client.destroy();
-      proxy.close();
-    },
-  };
-}
 
 describe('RedisStore near-cache', () => {
   let admin: Redis;
