@@ -174,6 +174,22 @@ describe('RedisStore near-cache', () => {
     await waitUntil('the invalidation', async () => (await store.load(key))?.data.get('n') === '3', 5_000, 5);
   });
 
+  it('is on through RedisStore.connect too (its fail-fast client, its own subscriber)', async () => {
+    const store = RedisStore.connect(`redis://${server.host}:${server.port}`, {
+      prefix: 'near-connect:',
+      nearCache: { maxBytes: 1_000_000 },
+    });
+    stores.push(store);
+    await waitUntil('the near-cache to arm', async () => store.nearCacheStats.active, 10_000, 10);
+    const key = storeKey();
+    await store.apply(key, sets({ a: 1 }), expiry(), meta());
+    await store.load(key);
+    await store.load(key);
+    expect(store.nearCacheStats.hits).toBe(2);
+    await admin.hset(`near-connect:{${key}}`, 'd:a', '5', 'm:version', 7);
+    await waitUntil('the invalidation', async () => (await store.load(key))?.data.get('a') === '5', 5_000, 5);
+  });
+
   it('sends no command for a cached load (MONITOR)', async () => {
     const client = connect();
     const store = await nearStore(client);
