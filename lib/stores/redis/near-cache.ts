@@ -5,7 +5,8 @@ import type { StoredSession } from '../session-store';
 export interface NearCacheOptions {
   /**
    * Most sessions kept; the least recently used leave first. The cache allocates its slots up
-   * front (about 32 bytes each), so keep this near the sessions one process really serves.
+   * front (40 bytes each, counted against `maxBytes`), so keep this near the sessions one process
+   * really serves.
    * @default 100000
    */
   maxEntries?: number;
@@ -28,7 +29,7 @@ export interface NearCacheStats {
   invalidations: number;
   /** Entries dropped to stay within `maxEntries` / `maxBytes`. */
   evictions: number;
-  /** Sessions cached now, and their bytes (as counted against `maxBytes`). */
+  /** Sessions cached now, and their bytes (as counted against `maxBytes`, beside the slots). */
   entries: number;
   bytes: number;
   /** Whether the cache serves reads now (off while tracking is not armed, e.g. during a reconnect). */
@@ -51,6 +52,8 @@ export interface CacheTicket {
 const NEAR_CACHE_DEFAULTS = { maxEntries: 100_000, maxBytes: 32 * 1024 * 1024 };
 /** Bytes counted per entry beside its text: the map slots, the numbers, the object headers. */
 const ENTRY_OVERHEAD = 320;
+/** Bytes lru-cache allocates up front per slot of `maxEntries` (its arrays of keys, values, links, sizes). */
+const SLOT_BYTES = 40;
 
 /**
  * The in-process copy of sessions a RedisStore keeps (an `lru-cache` bounded by entries and
@@ -78,9 +81,17 @@ export class NearCache {
       throw new TypeError(`nearCache.maxEntries must be an integer > 0, got ${maxEntries}`);
     if (!(Number.isInteger(maxBytes) && maxBytes > 0))
       throw new TypeError(`nearCache.maxBytes must be an integer > 0 (bytes), got ${maxBytes}`);
+    // The slots are allocated up front: they count against maxBytes, the entries get the rest.
+    const forEntries = maxBytes - maxEntries * SLOT_BYTES;
+    if (forEntries < maxBytes / 4) {
+      throw new TypeError(
+        `nearCache.maxEntries (${maxEntries}) takes ${maxEntries * SLOT_BYTES} of maxBytes (${maxBytes}) ` +
+          'in slots alone: lower maxEntries or raise maxBytes',
+      );
+    }
     this.lru = new LRUCache<string, CachedSession>({
       max: maxEntries,
-      maxSize: maxBytes,
+      maxSize: forEntries,
       sizeCalculation: (entry, key) => entryBytes(key, entry.session),
       dispose: (_value, _key, reason) => {
         if (reason === 'evict') this.counts.evictions++;
