@@ -7,7 +7,7 @@ export interface NearCacheOptions {
    * Most sessions kept; the least recently used leave first. The cache allocates its slots up
    * front (40 bytes each, counted against `maxBytes`), so keep this near the sessions one process
    * really serves.
-   * @default 100000
+   * @default 100000, or fewer for a small `maxBytes` (the slots then take at most 1/8 of it)
    */
   maxEntries?: number;
   /**
@@ -35,6 +35,17 @@ export interface NearCacheStats {
   /** Whether the cache serves reads now (off while tracking is not armed, e.g. during a reconnect). */
   active: boolean;
 }
+
+/** The stats of a store without a near-cache. */
+export const NO_NEAR_CACHE_STATS: Readonly<NearCacheStats> = Object.freeze({
+  hits: 0,
+  misses: 0,
+  invalidations: 0,
+  evictions: 0,
+  entries: 0,
+  bytes: 0,
+  active: false,
+});
 
 /** A cached session and the write counter it was read at. */
 export interface CachedSession {
@@ -76,7 +87,11 @@ export class NearCache {
   private readonly counts = { hits: 0, misses: 0, invalidations: 0, evictions: 0 };
 
   constructor(options: NearCacheOptions = {}) {
-    const { maxEntries, maxBytes } = { ...NEAR_CACHE_DEFAULTS, ...options };
+    const maxBytes = options.maxBytes ?? NEAR_CACHE_DEFAULTS.maxBytes;
+    // Unless given, the slots take at most an eighth of the bytes.
+    const maxEntries =
+      options.maxEntries ??
+      Math.max(1, Math.min(NEAR_CACHE_DEFAULTS.maxEntries, Math.floor(maxBytes / (SLOT_BYTES * 8))));
     if (!(Number.isInteger(maxEntries) && maxEntries > 0))
       throw new TypeError(`nearCache.maxEntries must be an integer > 0, got ${maxEntries}`);
     if (!(Number.isInteger(maxBytes) && maxBytes > 0))

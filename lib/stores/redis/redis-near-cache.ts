@@ -1,11 +1,12 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { applySessionChanges } from '../apply-session-changes';
 import type { SessionChanges, SessionExpiry, SessionMeta, StoredSession } from '../session-store';
 import type { CacheTicket, NearCacheOptions, NearCacheStats } from './near-cache';
 import { NearCache } from './near-cache';
 import { NearCacheTracking } from './near-cache-tracking';
 import type { CommandRunner } from './redis-connection';
+import { sessionKey } from './redis-session-layout';
 import { ApplyReply, TouchReply } from './redis-scripts';
 
 /** Ms a deferred touch waits, so the touches of many requests leave in one pipeline. */
@@ -172,6 +173,28 @@ export class RedisNearCache {
     this.written.set(key, version);
     if (this.written.size > MAX_WRITTEN) this.written.delete(this.written.keys().next().value as string);
   }
+}
+
+/** Starts a store's near-cache on `client`, or says once why not (Cluster: it stays off). */
+export function startNearCache(
+  client: Redis | Cluster,
+  runner: CommandRunner,
+  prefix: string,
+  options: NearCacheOptions,
+  logger: Logger,
+): RedisNearCache | undefined {
+  if (client.isCluster) {
+    logger.warn(
+      'nearCache is off: RedisStore keeps no near-cache on Redis Cluster (tracking would need a ' +
+        'connection per master, re-armed on every resharding); sessions are read from Redis',
+    );
+    return undefined;
+  }
+  // Invalidations name Redis keys: with the client's keyPrefix, then `<prefix>{<store key>}`.
+  const namePrefix = (client.options.keyPrefix ?? '') + sessionKey(prefix, '').slice(0, -1);
+  const storeKeyOf = (name: string) =>
+    name.startsWith(namePrefix) && name.endsWith('}') ? name.slice(namePrefix.length, -1) : undefined;
+  return new RedisNearCache(client as Redis, runner, storeKeyOf, options, logger);
 }
 
 function withExpiry(meta: SessionMeta, expiry: SessionExpiry): SessionMeta {

@@ -28,7 +28,9 @@ import {
 import { ApplyReply, DestroyReply, TouchReply } from './redis-scripts';
 import { RedisUserIndex } from './redis-user-index';
 import type { NearCacheOptions, NearCacheStats } from './near-cache';
-import { RedisNearCache } from './redis-near-cache';
+import { NO_NEAR_CACHE_STATS } from './near-cache';
+import type { RedisNearCache } from './redis-near-cache';
+import { startNearCache } from './redis-near-cache';
 
 export interface RedisStoreOptions {
   /**
@@ -107,7 +109,9 @@ export class RedisStore
     this.prefix = prefix;
     this.runner = new CommandRunner(this.client, commandTimeout);
     this.users = new RedisUserIndex(this.runner, prefix, this.logger, (key) => this.forget(key));
-    if (nearCache !== undefined) this.near = this.startNearCache(client, nearCache);
+    if (nearCache !== undefined) {
+      this.near = startNearCache(client, this.runner, this.prefix, nearCache, this.logger);
+    }
   }
 
   /**
@@ -115,17 +119,7 @@ export class RedisStore
    * zero, `active: false`, without one.
    */
   get nearCacheStats(): NearCacheStats {
-    return (
-      this.near?.stats ?? {
-        hits: 0,
-        misses: 0,
-        invalidations: 0,
-        evictions: 0,
-        entries: 0,
-        bytes: 0,
-        active: false,
-      }
-    );
+    return this.near?.stats ?? { ...NO_NEAR_CACHE_STATS };
   }
 
   /**
@@ -352,21 +346,6 @@ export class RedisStore
       down = false;
       this.logger.log('Redis connection is back');
     });
-  }
-
-  /** Starts the near-cache, or says once why not (Cluster). */
-  private startNearCache(client: Redis | Cluster, options: NearCacheOptions): RedisNearCache | undefined {
-    if (client.isCluster) {
-      this.logger.warn(
-        'nearCache is off: RedisStore keeps no near-cache on Redis Cluster (tracking would need a ' +
-          'connection per master, re-armed on every resharding); sessions are read from Redis',
-      );
-      return undefined;
-    }
-    const namePrefix = `${client.options.keyPrefix ?? ''}${this.prefix}{`;
-    const storeKeyOf = (name: string) =>
-      name.startsWith(namePrefix) && name.endsWith('}') ? name.slice(namePrefix.length, -1) : undefined;
-    return new RedisNearCache(client as Redis, this.runner, storeKeyOf, options, this.logger);
   }
 
   /** This process changes or removes `key` itself: its cached copy goes (NOLOOP tracking). */
