@@ -21,6 +21,7 @@ export {
   SessionStore,
   isCountingStore,
   isPeekableStore,
+  isFreshnessStore,
   isPingableStore,
   isSharedCacheStore,
   isUserIndexStore,
@@ -28,6 +29,7 @@ export {
 export type {
   CountingStore,
   PeekableStore,
+  FreshnessStore,
   PingableStore,
   SessionChanges,
   SessionExpiry,
@@ -41,7 +43,13 @@ export type {
 export { MemoryStore } from './stores/memory/memory.store';
 export type { MemoryStoreOptions } from './stores/memory/memory.store';
 export { RedisStore } from './stores/redis';
-export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
+export type {
+  NearCacheOptions,
+  NearCacheStats,
+  RedisConnection,
+  RedisStoreConnectOptions,
+  RedisStoreOptions,
+} from './stores/redis';
 export { FileStore } from './stores/file';
 export type { FileStoreKey, FileStoreOptions } from './stores/file';
 export { PostgresStore, POSTGRES_SESSION_TABLE_SQL, postgresSessionSql } from './stores/postgres';

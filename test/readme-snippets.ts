@@ -93,6 +93,19 @@ export const sqlStores = () => [
   SessionModule.forRoot({ store: PostgresStore.connect('postgres://app@db/app', { table: 'web_sessions' }) }),
   SessionModule.forRoot({ store: MySqlStore.connect('mysql://app:secret@db/app') }),
 ];
+export const nearCached = () => {
+  const store = new RedisStore({
+    client: new Redis({ lazyConnect: true }),
+    nearCache: { maxEntries: 100_000, maxBytes: 32 * 1024 * 1024 },
+  });
+  const stats: { hits: number; misses: number; invalidations: number; evictions: number } =
+    store.nearCacheStats;
+  return [
+    SessionModule.forRoot({ store }),
+    RedisStore.connect('redis://127.0.0.1:6379', { nearCache: {} }),
+    stats,
+  ];
+};
 
 // "Write a store": the conformance suite takes Vitest's and node:test's functions as they are.
 class MyStore extends MemoryStore {}

@@ -49,3 +49,12 @@ export function createNestSessionsRedis(adapter: Adapter) {
 export function createNestSessionsFile(adapter: Adapter) {
   return () => createWith(adapter, new FileStore({ dir: benchSessionDir(`nest-sessions-${adapter}-file`) }));
 }
+
+/** nest-sessions with RedisStore with the near-cache on (default bounds), as the README shows it. */
+export function createNestSessionsRedisNear(adapter: Adapter) {
+  return (ctx: SetupContext) => {
+    const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
+    const store = new RedisStore({ client, prefix: `bench-ns-near-${adapter}:`, nearCache: {} });
+    return createWith(adapter, store);
+  };
+}

@@ -15,6 +15,7 @@ import {
   createNestSessionsFile,
   createNestSessionsMemory,
   createNestSessionsRedis,
+  createNestSessionsRedisNear,
 } from './nest-sessions.setup';
 import { createApolloBare, createNestSessionsApolloMemory } from './graphql.setup';
 import {
@@ -33,6 +34,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'express-bare': createExpressBare,
   'nest-sessions-express-memory': createNestSessionsMemory('express'),
   'nest-sessions-express-redis': createNestSessionsRedis('express'),
+  'nest-sessions-express-redis-near': createNestSessionsRedisNear('express'),
   'nest-sessions-express-req-session': createNestSessionsMemory('express', { requestSession: true }),
   'express-session-memory': createExpressSessionMemory,
   'express-session-redis': createExpressSessionRedis,
@@ -41,6 +43,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'fastify-bare': createFastifyBare,
   'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
   'nest-sessions-fastify-redis': createNestSessionsRedis('fastify'),
+  'nest-sessions-fastify-redis-near': createNestSessionsRedisNear('fastify'),
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,

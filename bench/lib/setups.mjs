@@ -8,6 +8,8 @@ export const SETUPS = [
   { name: 'express-bare', adapter: 'express', library: 'bare', store: 'none' },
   { name: 'nest-sessions-express-memory', adapter: 'express', library: 'nest-sessions', store: 'memory' },
   { name: 'nest-sessions-express-redis', adapter: 'express', library: 'nest-sessions', store: 'redis' },
+  // RedisStore with `nearCache: {}`: a cached read sends nothing to Redis.
+  { name: 'nest-sessions-express-redis-near', adapter: 'express', library: 'nest-sessions', store: 'redis' },
   // MemoryStore with `requestSession: true` (req.session for Passport & co.): what that option costs.
   {
     name: 'nest-sessions-express-req-session',
@@ -23,6 +25,7 @@ export const SETUPS = [
   { name: 'fastify-bare', adapter: 'fastify', library: 'bare', store: 'none' },
   { name: 'nest-sessions-fastify-memory', adapter: 'fastify', library: 'nest-sessions', store: 'memory' },
   { name: 'nest-sessions-fastify-redis', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
+  { name: 'nest-sessions-fastify-redis-near', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
   {
     name: 'nest-sessions-fastify-req-session',
     adapter: 'fastify',

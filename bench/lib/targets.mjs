@@ -86,6 +86,33 @@ export function evaluateTargets(rows, probes, memory, config) {
         ),
       );
   }
+  // The near-cache (issue 14): a cached read near bare Nest, sending nothing; a write one command.
+  for (const setup of nsSetups.filter((s) => s.endsWith('-redis-near'))) {
+    const rivalName = setup.includes('fastify')
+      ? '@fastify/session + connect-redis'
+      : 'express-session + connect-redis';
+    const read = row(setup, 'read');
+    const write = row(setup, 'write');
+    if (read) {
+      out.push(ratioCheck(`${setup}: read >= 90% of bare`, read.vsBare, 0.9, pct));
+      out.push(ratioCheck(`${setup}: read >= 2x ${rivalName}`, read.vsRival, 2, times));
+      out.push(
+        check(
+          `${setup}: cached read sends 0 Redis commands`,
+          `${read.redisSentPerRequest?.toFixed(2)} sent per request`,
+          read.redisSentPerRequest == null ? null : read.redisSentPerRequest <= 0.05,
+        ),
+      );
+    }
+    if (write)
+      out.push(
+        check(
+          `${setup}: write sends 1 Redis command`,
+          `${write.redisSentPerRequest?.toFixed(2)} sent per request`,
+          write.redisSentPerRequest == null ? null : write.redisSentPerRequest <= 1.05,
+        ),
+      );
+  }
   for (const setup of nsSetups) {
     const p = probes[setup];
     if (!p) continue;

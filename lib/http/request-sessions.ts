@@ -8,6 +8,7 @@ import { holdResponse } from './hold-response';
 import { HttpRequestLike, clientIp, nodeResponse, requestHeader, responseOf } from './http-exchange';
 import { IncomingSessionId, readSessionId } from './read-session-id';
 import { ResponseIdWriter } from './response-id-writer';
+import { presentedWithFreshness } from './presented-id';
 
 /** Where a request keeps its session state (a symbol, so nothing else can clash with it). */
 const REQUEST_SESSION_STATE = Symbol('nest-sessions:request-state');
@@ -139,7 +140,7 @@ export class RequestSessions {
     const writer = new ResponseIdWriter(this.settings, req, incoming.source);
     const presented =
       incoming.id !== undefined && incoming.key !== undefined
-        ? { id: incoming.id, key: incoming.key }
+        ? presentedWithFreshness(req, this.settings, incoming.id, incoming.key, incoming.source)
         : undefined;
     const originOf = () => origin(req);
     // No id, or a store holding the session in this process: the session exists at once, for

@@ -4,6 +4,7 @@ import type { SessionIdWriter } from '../session/session-id-writer';
 import type { SessionSettings } from '../options/session-settings';
 import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
 import { signSessionId } from '../id/sign-session-id';
+import { freshnessCookie, freshnessCookieName } from './freshness-cookie';
 import type { HttpRequestLike } from './http-exchange';
 import { headersSent, isHttps, setResponseCookie, setResponseHeader } from './http-exchange';
 
@@ -33,6 +34,7 @@ function requestPath(req: HttpRequestLike): string {
 export class ResponseIdWriter implements SessionIdWriter {
   private response?: unknown;
   private pending?: (res: unknown) => void;
+  private pendingStamp?: (res: unknown) => void;
   /** An id went out (or is about to) on this response. */
   private issued = false;
   private canIssue?: boolean;
@@ -46,8 +48,11 @@ export class ResponseIdWriter implements SessionIdWriter {
   bind(response: unknown): void {
     this.response = response;
     const pending = this.pending;
+    const stamp = this.pendingStamp;
     this.pending = undefined;
+    this.pendingStamp = undefined;
     pending?.(response);
+    stamp?.(response);
   }
 
   /**
@@ -75,6 +80,17 @@ export class ResponseIdWriter implements SessionIdWriter {
     if (this.usesHeader() || !this.issuable) return;
     if (this.source === undefined && !this.issued) return;
     this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie('', null)));
+  }
+
+  /** Sends a freshness token in the companion cookie (cookie clients only). */
+  stamp(token: string, expiresAt: number | undefined): void {
+    if (this.usesHeader() || !this.issuable) return;
+    const secure = this.settings.cookie.secure === 'auto' ? isHttps(this.req) : this.settings.cookie.secure;
+    const name = freshnessCookieName(this.settings.cookie.name);
+    const apply = (res: unknown) =>
+      setResponseCookie(res, name, freshnessCookie(this.settings, token, expiresAt, secure));
+    if (this.response === undefined) this.pendingStamp = apply;
+    else if (!headersSent(this.response)) apply(this.response);
   }
 
   private usesHeader(): boolean {

@@ -256,6 +256,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     this.data.saved(write);
     this.stored = true;
     this.writer?.issue(id, cookieExpiry(created, now, settings));
+    this.stampFreshness(now);
     return true;
   }
 
@@ -270,7 +271,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     const { repository, settings } = this.services;
     const now = Date.now();
     const expiry = nextExpiry(this.meta, now, settings);
-    if (!this.data.changed) {
+    const write = this.data.changed;
+    if (!write) {
       // Unchanged: push the expiry forward without rewriting data, once it has moved enough.
       if (!this.touchDue(expiry.expiresAt)) return;
       if (!(await repository.touch(this.currentKey, expiry))) return this.lose();
@@ -280,8 +282,17 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       this.data.saved(write);
     }
     this.meta = { ...this.meta, ...expiry };
+    if (write) this.stampFreshness(now);
     // Rolling: the cookie follows the expiry just stored, so it lives as long as the session does.
     if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
+  }
+
+  /** Hands the client the store's token of the write just made, when the store gives one. */
+  private stampFreshness(now: number): void {
+    const token = this.services.repository.freshness(this.currentKey);
+    if (token !== undefined) {
+      this.writer?.stamp?.(token, cookieExpiry(this.meta, now, this.services.settings));
+    }
   }
 
   /**

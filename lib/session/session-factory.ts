@@ -12,6 +12,8 @@ import { SessionUsers } from './session-users';
 export interface PresentedId {
   id: string;
   key: string;
+  /** The client's token of its last write (see `FreshnessStore`), untrusted. */
+  freshness?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export class SessionFactory {
     if (!presented || writer?.issuable === false) return Promise.resolve(this.fresh(writer, origin));
     // `then`, not `async`: one promise on the hot path of every returning client.
     return this.repository
-      .loadLive(presented.key)
+      .loadLive(presented.key, presented.freshness)
       .then((stored) =>
         stored ? this.loaded(presented, stored, writer, origin) : this.fresh(writer, origin),
       );

@@ -12,6 +12,12 @@ export interface SessionIdWriter {
   issue(id: string, expiresAt: number | undefined): void;
   /** Tells the client to forget its id (after a destroy or logout). */
   revoke(): void;
+  /**
+   * Sends the token of the write just made (a `FreshnessStore`'s), for the client to present with
+   * its next request; kept like the id (`expiresAt` as in `issue`). Optional: transports that
+   * carry no token skip it.
+   */
+  stamp?(token: string, expiresAt: number | undefined): void;
 }
 
 /** Request facts recorded when a session is created or logs in. */

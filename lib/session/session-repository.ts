@@ -33,10 +33,13 @@ export class SessionRepository {
     }
   }
 
-  /** The session under `key` if it is still alive by the module's rules, else null. */
-  loadLive(key: string): Promise<StoredSession | null> {
+  /**
+   * The session under `key` if it is still alive by the module's rules, else null. `freshness`:
+   * the client's token of its last write (a caching store reloads a copy older than it).
+   */
+  loadLive(key: string, freshness?: string): Promise<StoredSession | null> {
     return this.store
-      .load(key)
+      .load(key, freshness)
       .then((stored) => (stored && isAlive(stored.meta, Date.now(), this.settings) ? stored : null));
   }
 
@@ -79,6 +82,11 @@ export class SessionRepository {
   /** Applies a delta to a stored session; false when it is gone (nothing is revived). */
   write(key: string, changes: SessionChanges, expiry: SessionExpiry): Promise<boolean> {
     return this.store.apply(key, changes, expiry);
+  }
+
+  /** The token of this process's last write of `key`, for the client to present next time. */
+  freshness(key: string): string | undefined {
+    return this.store.freshness(key);
   }
 
   /** Pushes a stored session's expiry forward; false when it is gone. */

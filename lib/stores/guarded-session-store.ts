@@ -11,7 +11,13 @@ import type {
   StoredSessionEntry,
   UserBinding,
 } from './session-store';
-import { isCountingStore, isPeekableStore, isSharedCacheStore, isUserIndexStore } from './session-store';
+import {
+  isCountingStore,
+  isFreshnessStore,
+  isPeekableStore,
+  isSharedCacheStore,
+  isUserIndexStore,
+} from './session-store';
 
 /**
  * The configured store, wrapped once: every call runs within `storeTimeout`, and a failure or a
@@ -34,8 +40,19 @@ export class GuardedSessionStore {
     this.peekable = isPeekableStore(store) ? store : undefined;
   }
 
-  load(key: string): Promise<StoredSession | null> {
-    return this.call('load', () => this.store.load(key));
+  /** `freshness`: the client's token of its last write, for stores that cache (`FreshnessStore`). */
+  load(key: string, freshness?: string): Promise<StoredSession | null> {
+    const { store } = this;
+    if (freshness !== undefined && isFreshnessStore(store)) {
+      return this.call('load', () => store.loadFresh(key, freshness));
+    }
+    return this.call('load', () => store.load(key));
+  }
+
+  /** The token of this process's last write of `key`, from a `FreshnessStore`; else undefined. */
+  freshness(key: string): string | undefined {
+    const { store } = this;
+    return isFreshnessStore(store) ? store.freshness(key) : undefined;
   }
 
   /**

@@ -165,6 +165,22 @@ export interface PeekableStore {
   peek(key: string): StoredSession | null | undefined;
 }
 
+/**
+ * A store that caches sessions in process (RedisStore's near-cache) and can tell a client which
+ * version it just wrote: the module sends that token to the client beside the id, and passes it
+ * back to `load`, so a copy cached anywhere that is older than the client's own last write is
+ * reloaded (read-your-writes across instances, with no round trip per read).
+ */
+export interface FreshnessStore {
+  /** The token of this process's last write of `key`, or undefined (nothing to carry). */
+  freshness(key: string): string | undefined;
+  /**
+   * `load`, for a client that presented `freshness` (untrusted text) with its id: a cached copy
+   * older than the write it names is not served.
+   */
+  loadFresh(key: string, freshness: string): Promise<StoredSession | null>;
+}
+
 const hasMethods = (store: object, ...names: string[]) =>
   names.every((name) => typeof (store as Record<string, unknown>)[name] === 'function');
 
@@ -178,6 +194,10 @@ export function isUserIndexStore(store: SessionStore): store is SessionStore & U
 
 export function isSharedCacheStore(store: SessionStore): store is SessionStore & SharedCacheStore {
   return hasMethods(store, 'getCached', 'setCached', 'deleteCached');
+}
+
+export function isFreshnessStore(store: SessionStore): store is SessionStore & FreshnessStore {
+  return hasMethods(store, 'freshness', 'loadFresh');
 }
 
 export function isPingableStore(store: SessionStore): store is SessionStore & PingableStore {

@@ -1,6 +1,7 @@
+import { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore } from '../../lib/stores/redis';
 import type { RedisClusterHandle } from '../support/redis-server';
 import { startCluster } from '../support/redis-server';
@@ -28,6 +29,24 @@ describeStoreConformance(
 );
 
 describe('RedisStore on Cluster', () => {
+  it('turns the near-cache off with one clear log line, and works without it', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const store = new RedisStore({ client: connect(), prefix: 'near-off:', nearCache: {} });
+      expect(
+        warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('nearCache is off')),
+      ).toHaveLength(1);
+      const key = randomBytes(32).toString('base64url');
+      const now = Date.now();
+      const expiry = { expiresAt: now + 60_000, lastSeenAt: now };
+      await store.apply(key, changes({ set: new Map([['a', '1']]) }), expiry, { createdAt: now, ...expiry });
+      expect((await store.load(key))?.data.get('a')).toBe('1');
+      expect(store.nearCacheStats).toMatchObject({ hits: 0, active: false });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('spreads sessions over the masters and counts them on all of them', async () => {
     const client = connect();
     const store = new RedisStore({ client, prefix: 'spread:' });

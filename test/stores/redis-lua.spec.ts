@@ -30,6 +30,7 @@ describe('RedisStore Lua scripts', () => {
       dataField: 'da"ta\\\n\u00e9:',
       metaField: "me'ta:",
       markerField: "me'ta:born",
+      versionField: "me'ta:v\u00e9rsion",
     };
     const [apply, touch, destroy] = ['apply-session', 'touch-session', 'destroy-session'].map((file) =>
       loadLuaScript(file, layout),
@@ -61,7 +62,7 @@ describe('RedisStore Lua scripts', () => {
       meta('userId'),
       'u1',
     );
-    expect(created).toBe(2);
+    expect(created).toEqual([2, 1]);
     expect(Object.keys(await redis.hgetall(key)).sort()).toEqual(
       [
         data('a'),
@@ -71,11 +72,12 @@ describe('RedisStore Lua scripts', () => {
         meta('lastSeenAt'),
         meta('ttl'),
         meta('userId'),
+        layout.versionField,
       ].sort(),
     );
 
     // Clearing drops the data fields, found by their prefix, and keeps the metadata.
-    expect(await redis.eval(apply, 1, key, ttl, 3, 3, '', '1', 0, 0, 0, 0)).toBe(1);
+    expect(await redis.eval(apply, 1, key, ttl, 3, 3, '', '1', 0, 0, 0, 0)).toEqual([1, 2]);
     expect(await redis.hget(key, data('a'))).toBeNull();
     expect(await redis.hget(key, meta('expiresAt'))).toBe('3');
 

@@ -67,7 +67,15 @@ describe('RedisStore', () => {
     expect(keys).toEqual([`spec:{${key}}`]);
     const hash = await admin.hgetall(`spec:{${key}}`);
     expect(Object.keys(hash).sort()).toEqual(
-      ['d:cart', 'd:m:createdAt', 'm:createdAt', 'm:expiresAt', 'm:lastSeenAt', 'm:userId'].sort(),
+      [
+        'd:cart',
+        'd:m:createdAt',
+        'm:createdAt',
+        'm:expiresAt',
+        'm:lastSeenAt',
+        'm:userId',
+        'm:version',
+      ].sort(),
     );
     expect(await admin.pttl(`spec:{${key}}`)).toBeGreaterThan(59_000);
     // The user index names neither the raw user id nor anything but the store key.

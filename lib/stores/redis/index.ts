@@ -1,2 +1,3 @@
 export { RedisStore } from './redis.store';
 export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './redis.store';
+export type { NearCacheOptions, NearCacheStats } from './near-cache';

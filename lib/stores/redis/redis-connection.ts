@@ -26,7 +26,11 @@ export interface SessionCommands {
   nodes?(role: 'master'): SessionCommands[];
   connect(): Promise<void>;
   once(event: 'ready', listener: () => void): unknown;
-  nestSessionsApply(key: string, ...args: Arg[]): Promise<ApplyReply>;
+  pipeline(): {
+    nestSessionsTouch(key: string, ...args: Arg[]): unknown;
+    exec(): Promise<[Error | null, unknown][] | null>;
+  };
+  nestSessionsApply(key: string, ...args: Arg[]): Promise<[ApplyReply, number]>;
   nestSessionsTouch(key: string, ...args: Arg[]): Promise<TouchReply>;
   nestSessionsDestroy(key: string): Promise<[DestroyReply, (string | null)?]>;
   nestSessionsIndexUser(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_FIELD, MARKER_FIELD, META_FIELD } from './redis-session-layout';
+import { DATA_FIELD, MARKER_FIELD, META_FIELD, VERSION_FIELD } from './redis-session-layout';
 
 /**
  * The store's Lua scripts, kept as `.lua` files in `lua/` beside this module (the build copies
@@ -14,6 +14,7 @@ import { DATA_FIELD, MARKER_FIELD, META_FIELD } from './redis-session-layout';
  * constants of the code, not of a call: every call keeps the arguments its header documents and
  * sends no extra bytes, and each script has one text (one SHA) for every client, while the
  * TypeScript constants stay the only place the prefixes are spelled.
+ * (The layout include also defines VERSION_FIELD, the write counter the near-cache compares.)
  */
 
 /** The scripts by the ioredis command each is registered as. */
@@ -27,7 +28,7 @@ export const SESSION_SCRIPTS = {
 
 export type SessionScriptName = keyof typeof SESSION_SCRIPTS;
 
-/** What `apply-session.lua` replies. */
+/** What `apply-session.lua` replies first (then the session's version). */
 export const ApplyReply = { Foreign: -1, Absent: 0, Applied: 1, Created: 2 } as const;
 export type ApplyReply = (typeof ApplyReply)[keyof typeof ApplyReply];
 
@@ -48,9 +49,15 @@ export interface LuaLayout {
   dataField: string;
   metaField: string;
   markerField: string;
+  versionField: string;
 }
 
-const LAYOUT: LuaLayout = { dataField: DATA_FIELD, metaField: META_FIELD, markerField: MARKER_FIELD };
+const LAYOUT: LuaLayout = {
+  dataField: DATA_FIELD,
+  metaField: META_FIELD,
+  markerField: MARKER_FIELD,
+  versionField: VERSION_FIELD,
+};
 const LUA_DIR = join(__dirname, 'lua');
 const INCLUDE_LINE = /^--@include\s+(.*?)\s*$/;
 const INCLUDE_NAME = /^[a-z][a-z0-9-]*$/;
@@ -108,6 +115,7 @@ function layoutLua(layout: LuaLayout): string {
     `local DATA_FIELD = ${luaString(layout.dataField)}`,
     `local META_FIELD = ${luaString(layout.metaField)}`,
     `local MARKER_FIELD = ${luaString(layout.markerField)}`,
+    `local VERSION_FIELD = ${luaString(layout.versionField)}`,
   ].join('\n');
 }
 

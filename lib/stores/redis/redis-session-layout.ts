@@ -21,6 +21,12 @@ export const META_FIELD = 'm:';
  */
 export const MARKER_FIELD = `${META_FIELD}createdAt`;
 
+/**
+ * The session's write counter, raised by one on every applied write: the near-cache keeps it with
+ * a cached copy (an entry older than a client's last write is reloaded). Not part of `SessionMeta`.
+ */
+export const VERSION_FIELD = `${META_FIELD}version`;
+
 /** The Redis key of a session's hash. */
 export const sessionKey = (prefix: string, key: string): string => `${prefix}{${key}}`;
 
@@ -91,16 +97,23 @@ export function parseMeta(raw: Partial<Record<(typeof META_FIELDS)[number], stri
  * Map (RESP3 mapping). Null when the hash is empty (absent); CorruptSessionError when unusable.
  */
 export function parseSessionHash(reply: unknown): StoredSession | null {
+  return parseVersionedSession(reply)?.session ?? null;
+}
+
+/** As `parseSessionHash`, with the session's write counter (0 for a hash written before it existed). */
+export function parseVersionedSession(reply: unknown): { session: StoredSession; version: number } | null {
   const entries = hashEntries(reply);
   if (entries.length === 0) return null;
   const data = new Map<string, string>();
   const raw = Object.create(null) as Record<string, string>;
+  let version = 0;
   for (const [field, value] of entries) {
     if (field.startsWith(DATA_FIELD)) data.set(field.slice(DATA_FIELD.length), value);
+    else if (field === VERSION_FIELD) version = Number(value) || 0;
     else if (field.startsWith(META_FIELD)) raw[field.slice(META_FIELD.length)] = value;
     else throw new CorruptSessionError(`unexpected field ${JSON.stringify(field.slice(0, 40))}`);
   }
-  return { data, meta: parseMeta(raw) };
+  return { session: { data, meta: parseMeta(raw) }, version };
 }
 
 function hashEntries(reply: unknown): [string, string][] {

@@ -40,6 +40,8 @@ export class RedisUserIndex {
     private readonly runner: CommandRunner,
     private readonly prefix: string,
     private readonly logger: Logger,
+    /** Told of every session hash this index destroys (the store's near-cache drops its copy). */
+    private readonly forget: (key: string) => void = () => undefined,
   ) {}
 
   /**
@@ -107,6 +109,7 @@ export class RedisUserIndex {
 
   private async destroyHash(key: string): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
+    this.forget(key);
     const [reply] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
     return reply === DestroyReply.Destroyed;
   }

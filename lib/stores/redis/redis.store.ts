@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type {
   CountingStore,
+  FreshnessStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -20,12 +21,16 @@ import {
   DATA_FIELD,
   cacheKey,
   createMetaPairs,
-  parseSessionHash,
+  parseVersionedSession,
   sessionKey,
   sessionPattern,
 } from './redis-session-layout';
 import { ApplyReply, DestroyReply, TouchReply } from './redis-scripts';
 import { RedisUserIndex } from './redis-user-index';
+import type { NearCacheOptions, NearCacheStats } from './near-cache';
+import { NO_NEAR_CACHE_STATS } from './near-cache';
+import type { RedisNearCache } from './redis-near-cache';
+import { startNearCache } from './redis-near-cache';
 
 export interface RedisStoreOptions {
   /**
@@ -48,6 +53,13 @@ export interface RedisStoreOptions {
    * @default 1000
    */
   commandTimeout?: number;
+  /**
+   * A coherent in-process copy of the sessions this process reads, so a cached read sends nothing
+   * to Redis (see the README's "Near-cache"). Kept coherent with CLIENT TRACKING (Redis 6+) over a
+   * second connection the store opens with `client.duplicate()`. Off on Cluster (logged once).
+   * @default undefined (off)
+   */
+  nearCache?: NearCacheOptions;
 }
 
 /** Store options for `RedisStore.connect`, which makes the client itself. */
@@ -74,7 +86,7 @@ const SCAN_COUNT = 1_000;
  */
 export class RedisStore
   extends SessionStore
-  implements CountingStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
+  implements CountingStore, UserIndexStore, SharedCacheStore, FreshnessStore, OnApplicationShutdown
 {
   private readonly logger = new Logger('RedisStore');
   private readonly client: SessionCommands;
@@ -83,10 +95,11 @@ export class RedisStore
   private readonly users: RedisUserIndex;
   /** Set by `connect()`: the store made the client, so it closes it. */
   private ownedClient?: Redis | Cluster;
+  private readonly near?: RedisNearCache;
 
   constructor(options: RedisStoreOptions) {
     super();
-    const { client, prefix, commandTimeout } = { ...REDIS_STORE_DEFAULTS, ...options };
+    const { client, prefix, commandTimeout, nearCache } = { ...REDIS_STORE_DEFAULTS, ...options };
     if (!client || typeof client.defineCommand !== 'function') {
       throw new TypeError('client must be an ioredis Redis or Cluster instance');
     }
@@ -95,7 +108,18 @@ export class RedisStore
     this.client = defineSessionCommands(client);
     this.prefix = prefix;
     this.runner = new CommandRunner(this.client, commandTimeout);
-    this.users = new RedisUserIndex(this.runner, prefix, this.logger);
+    this.users = new RedisUserIndex(this.runner, prefix, this.logger, (key) => this.forget(key));
+    if (nearCache !== undefined) {
+      this.near = startNearCache(client, this.runner, this.prefix, nearCache, this.logger);
+    }
+  }
+
+  /**
+   * What the near-cache has done (hits, misses, invalidations, evictions) and holds now; all
+   * zero, `active: false`, without one.
+   */
+  get nearCacheStats(): NearCacheStats {
+    return this.near?.stats ?? { ...NO_NEAR_CACHE_STATS };
   }
 
   /**
@@ -133,22 +157,54 @@ export class RedisStore
     return store;
   }
 
-  async load(key: string): Promise<StoredSession | null> {
+  /**
+   * One HGETALL, or nothing on a near-cache hit. `freshness` is the token of the client's last
+   * write (see `freshness`): a cached copy older than it is reloaded.
+   */
+  async load(key: string, freshness?: string): Promise<StoredSession | null> {
+    const near = this.near;
+    if (near) {
+      const cached = near.lookup(key, freshness);
+      if (cached) return cached;
+    }
+    const ticket = near?.cache.begin(key);
     const hash = sessionKey(this.prefix, key);
-    const reply = await this.runner.run('load', (c) =>
-      c.hgetall(hash).catch((err: unknown) => (isWrongType(err) ? WRONG_TYPE : Promise.reject(err))),
-    );
-    let session: StoredSession | null;
+    let reply: unknown;
+    try {
+      reply = await this.runner.run('load', (c) =>
+        c.hgetall(hash).catch((err: unknown) => (isWrongType(err) ? WRONG_TYPE : Promise.reject(err))),
+      );
+    } catch (err) {
+      if (ticket) near?.loaded(ticket, null);
+      throw err;
+    }
+    let found: ReturnType<typeof parseVersionedSession>;
     try {
       if (reply === WRONG_TYPE) throw new CorruptSessionError('the key is not a hash');
-      session = parseSessionHash(reply);
+      found = parseVersionedSession(reply);
     } catch (err) {
+      if (ticket) near?.loaded(ticket, null);
       if (!(err instanceof CorruptSessionError)) throw err;
       this.reportCorrupt(key, err.message);
       return null;
     }
-    if (!session || session.meta.expiresAt <= Date.now()) return null;
-    return session;
+    const live = found && found.session.meta.expiresAt > Date.now() ? found : null;
+    if (ticket) near?.loaded(ticket, live);
+    return live?.session ?? null;
+  }
+
+  /**
+   * The token of this process's last write of `key` (its write counter), once; undefined without
+   * a near-cache. The module hands it to the client, which presents it with its next request so
+   * that a near-cache anywhere reloads a copy older than that write.
+   */
+  freshness(key: string): string | undefined {
+    return this.near?.freshness(key);
+  }
+
+  /** `load`, reloading a cached copy older than the client's last write (`freshness`). */
+  loadFresh(key: string, freshness: string): Promise<StoredSession | null> {
+    return this.load(key, freshness);
   }
 
   async apply(
@@ -173,7 +229,21 @@ export class RedisStore
     args.push(...createPairs);
 
     const hash = sessionKey(this.prefix, key);
-    const reply = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
+    const near = this.near;
+    near?.cancelTouch(key);
+    const ticket = near?.cache.begin(key);
+    let reply: ApplyReply;
+    try {
+      let version: number;
+      [reply, version] = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
+      if (ticket) near?.applied(ticket, reply, Number(version), changes, expiry, create);
+    } catch (err) {
+      if (ticket) {
+        near?.cache.end(ticket);
+        near?.cache.forget(key);
+      }
+      throw err;
+    }
     if (reply === ApplyReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
     if (reply === ApplyReply.Created && create?.userId !== undefined) {
       return this.users.add(create.userId, key, create.createdAt, () => this.destroy(key), binding);
@@ -181,8 +251,10 @@ export class RedisStore
     return reply === ApplyReply.Applied || reply === ApplyReply.Created;
   }
 
+  /** One script call; with the near-cache, a cached session's touch is deferred and pipelined. */
   async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
+    if (this.near?.deferTouch(key, hash, expiryArgs(expiry), expiry)) return true;
     const reply = await this.runner.run('touch', (c) => c.nestSessionsTouch(hash, ...expiryArgs(expiry)));
     if (reply === TouchReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
     return reply === TouchReply.Touched;
@@ -190,6 +262,7 @@ export class RedisStore
 
   async destroy(key: string): Promise<boolean> {
     const hash = sessionKey(this.prefix, key);
+    this.forget(key);
     const [reply, userId] = await this.runner.run('destroy', (c) => c.nestSessionsDestroy(hash));
     if (reply === DestroyReply.Foreign) this.reportCorrupt(key, 'the key did not hold a session; deleted it');
     if (reply !== DestroyReply.Destroyed) return false;
@@ -249,6 +322,7 @@ export class RedisStore
 
   /** Closes the connection `connect()` made; a client passed in is left to its owner. */
   async onApplicationShutdown(): Promise<void> {
+    await this.near?.stop();
     const client = this.ownedClient;
     if (!client) return;
     this.ownedClient = undefined;
@@ -272,6 +346,12 @@ export class RedisStore
       down = false;
       this.logger.log('Redis connection is back');
     });
+  }
+
+  /** This process changes or removes `key` itself: its cached copy goes (NOLOOP tracking). */
+  private forget(key: string): void {
+    this.near?.cancelTouch(key);
+    this.near?.cache.forget(key);
   }
 
   private reportCorrupt(key: string, reason: string): void {

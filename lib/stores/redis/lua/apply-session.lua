@@ -10,8 +10,14 @@ ARGV[6]  D, the number of deleted fields; ARGV[7] S, of set pairs; ARGV[8] I, of
 ARGV[10...]  D field names, S (field, JSON) pairs, I (field, delta) pairs, C (field, value) pairs;
          fields carry their DATA_FIELD or META_FIELD prefix
 
-Reply: 2 created, 1 applied to the stored session, 0 absent (nothing written), -1 the key holds
-something that is not a session (nothing written; with create metadata it is replaced: 2).
+Reply: { result, version }. result: 2 created, 1 applied to the stored session, 0 absent (nothing
+written), -1 the key holds something that is not a session (nothing written; with create metadata
+it is replaced: 2). version: the session's write counter (VERSION_FIELD) after this write, which
+every applied write raises by one (0 when nothing was written).
+
+The last command reads the hash back (HGET of the version): a connection with CLIENT TRACKING
+NOLOOP stops tracking a key it writes, and that read tracks it again, so the near-cache of the
+writer keeps hearing of the next writer's changes.
 
 Increments: an integer delta on an integer value is one HINCRBY (exact). Otherwise they add in
 doubles, like JavaScript: a stored value that is missing or not a finite number counts as 0; the
@@ -29,8 +35,8 @@ local result = APPLIED
 local state = session_state(key)
 if state ~= 'session' then
   if ncreate == 0 then
-    if state == 'absent' then return ABSENT end
-    return FOREIGN
+    if state == 'absent' then return { ABSENT, 0 } end
+    return { FOREIGN, 0 }
   end
   if state == 'foreign' then redis.call('DEL', key) end
   result = CREATED
@@ -90,5 +96,6 @@ end
 for i = 1, #writes, 1000 do
   redis.call('HSET', key, unpack(writes, i, math.min(i + 999, #writes)))
 end
+redis.call('HINCRBY', key, VERSION_FIELD, 1)
 redis.call('PEXPIRE', key, ARGV[1])
-return result
+return { result, tonumber(redis.call('HGET', key, VERSION_FIELD)) }

@@ -1,0 +1,39 @@
+import type { SessionSettings } from '../options/session-settings';
+import { readCookie } from '../cookie/read-cookie';
+import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
+import type { HttpRequestLike } from './http-exchange';
+import { requestHeader } from './http-exchange';
+
+/**
+ * The companion cookie that carries a client's freshness token (the version of its last write,
+ * from a store with a near-cache) beside its session cookie, so that whichever instance serves
+ * its next request reloads a cached copy older than that write. It holds a number, not a secret:
+ * a forged one can only make its own requests skip the cache. Nothing else in the module reads it.
+ */
+const SUFFIX = '.v';
+/** A token is a write counter: up to 15 digits. */
+const TOKEN = /^[0-9]{1,15}$/;
+
+/** The companion cookie's name for the session cookie `name`. */
+export function freshnessCookieName(name: string): string {
+  return name + SUFFIX;
+}
+
+/** The token the request carries, if well-formed. */
+export function readFreshness(req: HttpRequestLike, settings: SessionSettings): string | undefined {
+  const header = requestHeader(req, 'cookie');
+  if (header === undefined || !header.includes(SUFFIX + '=')) return undefined;
+  const token = readCookie(header, freshnessCookieName(settings.cookie.name));
+  return token !== undefined && TOKEN.test(token) ? token : undefined;
+}
+
+/** The Set-Cookie value for a token, with the session cookie's attributes and expiry. */
+export function freshnessCookie(
+  settings: SessionSettings,
+  token: string,
+  expiresAt: number | undefined,
+  secure: boolean,
+): string {
+  const cookie = { ...settings.cookie, name: freshnessCookieName(settings.cookie.name) };
+  return serializeSessionCookie(cookie, token, expiresAt, secure);
+}
