@@ -21,12 +21,15 @@ export {
   SessionStore,
   isCountingStore,
   isPingableStore,
+  isSealingStore,
   isSharedCacheStore,
   isUserIndexStore,
 } from './stores/session-store';
 export type {
   CountingStore,
   PingableStore,
+  SealedSession,
+  SealingStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -38,6 +41,8 @@ export type {
 } from './stores/session-store';
 export { MemoryStore } from './stores/memory/memory.store';
 export type { MemoryStoreOptions } from './stores/memory/memory.store';
+export { CookieStore } from './stores/cookie';
+export type { CookieStoreKey, CookieStoreOptions } from './stores/cookie';
 export { RedisStore } from './stores/redis';
 export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';

@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { VerifiedIdCache } from '../id/verified-id-cache';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import type { ActiveSession } from '../session/active-session';
+import { SealedSessions } from '../session/sealed-sessions';
 import { SessionFactory } from '../session/session-factory';
 import type { SessionOrigin } from '../session/session-id-writer';
 import { holdResponse } from './hold-response';
 import { HttpRequestLike, clientIp, nodeResponse, requestHeader, responseOf } from './http-exchange';
 import { IncomingSessionId, readSessionId } from './read-session-id';
+import { readSealedValue } from './read-sealed-value';
 import { ResponseIdWriter } from './response-id-writer';
 
 /** Where a request keeps its session state (a symbol, so nothing else can clash with it). */
@@ -38,6 +40,7 @@ export class RequestSessions {
   constructor(
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
     private readonly factory: SessionFactory,
+    private readonly sealed: SealedSessions,
   ) {}
 
   /**
@@ -121,11 +124,12 @@ export class RequestSessions {
   }
 
   private incoming(req: SessionRequest): IncomingSessionId {
+    if (this.sealed.enabled) return readSealedValue(req, this.settings);
     return readSessionId(req, this.settings, this.verified);
   }
 
   private open(req: SessionRequest, incoming: IncomingSessionId): RequestSessionState {
-    const writer = new ResponseIdWriter(this.settings, req, incoming.source);
+    const writer = new ResponseIdWriter(this.settings, req, incoming.source, this.sealed.enabled);
     const presented =
       incoming.id !== undefined && incoming.key !== undefined
         ? { id: incoming.id, key: incoming.key }
@@ -139,6 +143,10 @@ export class RequestSessions {
       state.session = this.factory
         .open(presented, writer, () => origin(req))
         .then((session) => (state.loaded = session));
+    } else if (this.sealed.enabled) {
+      // The client carries the session itself: opened here, with nothing to load.
+      state.loaded = this.sealed.open(incoming.sealed, incoming.source, writer, () => origin(req));
+      state.session = Promise.resolve(state.loaded);
     } else {
       // Nothing to load: the fresh session exists at once, for synchronous readers too.
       state.loaded = this.factory.fresh(writer, () => origin(req));
