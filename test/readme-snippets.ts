@@ -13,7 +13,7 @@ import {
 import { Redis } from 'ioredis';
 import * as nodeTest from 'node:test';
 import * as vitest from 'vitest';
-import { MemoryStore, RedisStore, Session, SessionManager, SessionModule } from '../lib';
+import { CookieStore, MemoryStore, RedisStore, Session, SessionManager, SessionModule } from '../lib';
 import { describeStoreConformance } from '../lib/testing';
 
 interface Cart {
@@ -89,4 +89,9 @@ export const cookieOptions = () =>
     rolling: true, // the cookie follows the idle expiry
     cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
     genid: () => randomBytes(24).toString('base64url'), // from node:crypto
+  });
+export const cookieStore = () =>
+  SessionModule.forRoot({
+    // 32 random bytes each: `openssl rand -base64 32`. The first key seals, all of them open.
+    store: new CookieStore({ keys: [process.env.SESSION_KEY!, process.env.SESSION_KEY_PREVIOUS!] }),
   });

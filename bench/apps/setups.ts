@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { SetupContext } from './bench-config';
 import { createExpressBare, createFastifyBare } from './bare.setup';
+import { createFastifySecureSession, createNestSessionsCookie } from './cookie-store.setup';
 import { createExpressSessionMemory, createExpressSessionRedis } from './express-session.setup';
 import { createFastifySessionMemory, createFastifySessionRedis } from './fastify-session.setup';
 import { createNestSessionsMemory, createNestSessionsRedis } from './nest-sessions.setup';
@@ -21,4 +22,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
+  'nest-sessions-express-cookie': createNestSessionsCookie('express'),
+  'nest-sessions-fastify-cookie': createNestSessionsCookie('fastify'),
+  'fastify-secure-session': createFastifySecureSession,
 };

@@ -137,7 +137,7 @@ describe('CookieStore: what cannot work statelessly fails loudly', () => {
     );
   });
 
-  it('refuses listByUser, destroyByUser and count() at the call, naming the store', async () => {
+  it('refuses listByUser, destroyByUser, create() and count() at the call, naming the store', async () => {
     const app = await createSessionTestApp('express', { store: new CookieStore({ keys: [KEY_A] }) });
     try {
       const sessions = app.get(SessionManager);
@@ -147,6 +147,7 @@ describe('CookieStore: what cannot work statelessly fails loudly', () => {
       await expect(call(() => sessions.destroyByUser('ada'))).rejects.toThrow(
         /destroyByUser .*CookieStore cannot/,
       );
+      await expect(call(() => sessions.create({ a: 1 }))).rejects.toThrow(/create\(\) .*CookieStore seals/);
       await expect(call(() => sessions.count())).rejects.toThrow(/count\(\) .*CookieStore cannot/);
     } finally {
       await app.close();

@@ -14,7 +14,7 @@ import { SessionStore } from '../session-store';
 import { openText, sealText, sealedLength } from './aes-gcm-seal';
 import type { CookieStoreKey, SealingKey } from './cookie-keys';
 import { resolveSealingKeys } from './cookie-keys';
-import { decodePayload, encodePayload, payloadPrefix } from './sealed-payload';
+import { decodePayload, encodePayload, payloadPrefix, sealedMeta } from './sealed-payload';
 
 export interface CookieStoreOptions {
   /**
@@ -30,6 +30,11 @@ export interface CookieStoreOptions {
  * least 4096 per cookie, and browsers stop there).
  */
 export const MAX_COOKIE_BYTES = 4096;
+/**
+ * Cookies recently opened, kept opened: a client sends the same cookie on every request until a
+ * save re-seals it, so most requests need no decryption. Bounded; values are at most 4 KB.
+ */
+const RECENTLY_OPENED = 512;
 /** Profiles of `userLoader` kept in this process (see `getCached`). */
 const PROFILE_CACHE_ENTRIES = 10_000;
 const LIMIT_NAME = `CookieStore's ${MAX_COOKIE_BYTES}-byte cookie (name=value)`;
@@ -49,6 +54,11 @@ const OPTION_KEYS: ReadonlySet<string> = new Set(['keys']);
  */
 export class CookieStore extends SessionStore implements SealingStore, SharedCacheStore, PingableStore {
   private readonly ring: readonly SealingKey[];
+  /**
+   * sealed value -> the session in it, for values opened or sealed lately. Shared read-only: the
+   * module never mutates a loaded session's data or metadata (it replaces them).
+   */
+  private readonly opened = new Map<string, SealedSession>();
   /** `userLoader` profiles: name -> value and expiry, oldest first (a Map keeps insertion order). */
   private readonly profiles = new Map<string, { value: string; expiresAt: number }>();
 
@@ -68,19 +78,33 @@ export class CookieStore extends SessionStore implements SealingStore, SharedCac
     const payload = encodePayload(session);
     const bytes = name.length + 1 + sealedLength(Buffer.byteLength(payload));
     if (bytes > MAX_COOKIE_BYTES) throw new SessionTooLargeError('', bytes, MAX_COOKIE_BYTES, LIMIT_NAME);
-    return sealText(payload, this.ring[0]);
+    const sealed = sealText(payload, this.ring[0]);
+    // The client sends it back next: opened already, as decodePayload would give it.
+    this.remember(sealed, { id: session.id, data: session.data, meta: sealedMeta(session.meta) });
+    return sealed;
   }
 
   unseal(value: string): SealedSession | null {
+    const known = this.opened.get(value);
+    if (known) return known;
     const text = openText(value, this.ring, MAX_COOKIE_BYTES);
-    return text === undefined ? null : decodePayload(text);
+    const session = text === undefined ? null : decodePayload(text);
+    if (session) this.remember(value, session);
+    return session;
+  }
+
+  /** Keeps `session` opened under `value`; the oldest entry goes past the bound (first in, first out). */
+  private remember(value: string, session: SealedSession): void {
+    if (this.opened.size >= RECENTLY_OPENED) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(value, session);
   }
 
   dataBudget(session: Omit<SealedSession, 'data'>, name: string): number {
     // The largest plaintext whose sealed value still fits beside `name=`, less what precedes the
     // data and the closing bracket after it.
     const fits = (plaintext: number) => name.length + 1 + sealedLength(plaintext) <= MAX_COOKIE_BYTES;
-    let plaintext = Math.floor(((MAX_COOKIE_BYTES - name.length) * 3) / 4);
+    let plaintext = Math.floor(((MAX_COOKIE_BYTES - name.length - 1 - sealedLength(0)) * 3) / 4);
+    while (fits(plaintext + 1)) plaintext++; // base64's rounding: a step or two at most
     while (plaintext > 0 && !fits(plaintext)) plaintext--;
     return Math.max(0, plaintext - Buffer.byteLength(payloadPrefix(session)) - 1);
   }

@@ -41,10 +41,16 @@ export function decodePayload(text: string): SealedSession | null {
   if (typeof id !== 'string' || !isTime(createdAt) || !isTime(expiresAt) || !isTime(lastSeenAt)) return null;
   if (!isTime(ttl) || ttl < 0 || (userId !== null && typeof userId !== 'string')) return null;
   if (typeof values !== 'object' || values === null || Array.isArray(values)) return null;
-  const meta: SessionMeta = { createdAt, expiresAt, lastSeenAt };
-  if (ttl > 0) meta.ttl = ttl;
-  if (typeof userId === 'string') meta.userId = userId;
+  const meta = sealedMeta({ createdAt, expiresAt, lastSeenAt, ttl, userId: userId ?? undefined });
   const data = new Map<string, string>();
   for (const [key, value] of Object.entries(values)) data.set(key, JSON.stringify(value));
   return { id, data, meta };
+}
+
+/** The metadata a payload keeps of `meta`, as `decodePayload` gives it back. */
+export function sealedMeta({ createdAt, expiresAt, lastSeenAt, ttl, userId }: SessionMeta): SessionMeta {
+  const meta: SessionMeta = { createdAt, expiresAt, lastSeenAt };
+  if (ttl !== undefined && ttl > 0) meta.ttl = ttl;
+  if (userId !== undefined) meta.userId = userId;
+  return meta;
 }
