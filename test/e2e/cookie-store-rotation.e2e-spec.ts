@@ -116,6 +116,15 @@ describe.each(ADAPTERS)('CookieStore expiry, rotation and transports (%s)', (ada
     expect((await http().get('/read').set('x-session-id', 'garbage').expect(200)).body.isNew).toBe(true);
   });
 
+  it('leaves the sealed cookie unsigned when a secret is set, and reads it back', async () => {
+    const app = await start(adapter, { store: new CookieStore({ keys: [KEY_A] }), secret: 's3cret' });
+    const first = await request(app.getHttpServer()).post('/incr').expect(201);
+    const cookie = cookiePair(sessionCookie(first));
+    expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+$/);
+    const second = await request(app.getHttpServer()).post('/incr').set('Cookie', cookie).expect(201);
+    expect(second.body).toEqual({ n: 2 });
+  });
+
   it('marks the cookie Secure over HTTPS (a trusted proxy)', async () => {
     const app = await start(adapter, { store: new CookieStore({ keys: [KEY_A] }) }, [], { trustProxy: true });
     const res = await request(app.getHttpServer())
