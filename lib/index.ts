@@ -23,6 +23,7 @@ export {
   isPeekableStore,
   isFreshnessStore,
   isPingableStore,
+  isSealingStore,
   isSharedCacheStore,
   isUserIndexStore,
 } from './stores/session-store';
@@ -31,6 +32,8 @@ export type {
   PeekableStore,
   FreshnessStore,
   PingableStore,
+  SealedSession,
+  SealingStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -42,6 +45,8 @@ export type {
 } from './stores/session-store';
 export { MemoryStore } from './stores/memory/memory.store';
 export type { MemoryStoreOptions } from './stores/memory/memory.store';
+export { CookieStore } from './stores/cookie';
+export type { CookieStoreKey, CookieStoreOptions } from './stores/cookie';
 export { RedisStore } from './stores/redis';
 export type {
   NearCacheOptions,

@@ -11,6 +11,7 @@ import type { SessionSettings } from './options/session-settings';
 import { SESSION_SETTINGS, resolveSessionSettings } from './options/session-settings';
 import { assertStoreOption } from './options/unknown-options';
 import { SessionEvents } from './session/session-events';
+import { SealedSessions } from './session/sealed-sessions';
 import { SessionFactory } from './session/session-factory';
 import { SessionRepository } from './session/session-repository';
 import { SessionUsers } from './session/session-users';
@@ -50,6 +51,7 @@ export const sessionProviders: Provider[] = [
   UserSessions,
   { provide: SessionUsers, useExisting: UserSessions },
   SessionFactory,
+  SealedSessions,
   RequestSessions,
   SessionInterceptor,
   SessionManager,

@@ -16,6 +16,7 @@ import * as vitest from 'vitest';
 import { createPool } from 'mysql2/promise';
 import { Pool } from 'pg';
 import {
+  CookieStore,
   FileStore,
   MemoryStore,
   MySqlStore,
@@ -136,4 +137,10 @@ export const fileStore = () =>
       dir: '/var/lib/myapp/sessions',
       encryptionKey: [process.env.SESSION_FILE_KEY!, process.env.SESSION_FILE_OLD_KEY!],
     }),
+  });
+
+export const cookieStore = () =>
+  SessionModule.forRoot({
+    // 32 random bytes each: `openssl rand -base64 32`. The first key seals, all of them open.
+    store: new CookieStore({ keys: [process.env.SESSION_KEY!, process.env.SESSION_KEY_PREVIOUS!] }),
   });

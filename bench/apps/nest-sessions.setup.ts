@@ -27,27 +27,33 @@ function appModule(store: SessionStore, extra: Partial<SessionModuleOptions>): D
 
 type Adapter = 'express' | 'fastify';
 
-export function createWith(adapter: Adapter, store: SessionStore, extra: Partial<SessionModuleOptions> = {}) {
+/** nest-sessions with `store` and `extra` options on `adapter` (other setup files use it too). */
+export function createNestSessionsWith(
+  adapter: Adapter,
+  store: SessionStore,
+  extra: Partial<SessionModuleOptions> = {},
+) {
   const httpAdapter = adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
   return NestFactory.create(appModule(store, extra), httpAdapter, { logger: false });
 }
 
 /** nest-sessions with its default MemoryStore, on `adapter` (`extra`: more options, e.g. requestSession). */
 export function createNestSessionsMemory(adapter: Adapter, extra: Partial<SessionModuleOptions> = {}) {
-  return () => createWith(adapter, new MemoryStore(), extra);
+  return () => createNestSessionsWith(adapter, new MemoryStore(), extra);
 }
 
 /** nest-sessions with RedisStore on an ioredis client to the bench's redis-server, on `adapter`. */
 export function createNestSessionsRedis(adapter: Adapter) {
   return (ctx: SetupContext) => {
     const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
-    return createWith(adapter, new RedisStore({ client, prefix: `bench-ns-${adapter}:` }));
+    return createNestSessionsWith(adapter, new RedisStore({ client, prefix: `bench-ns-${adapter}:` }));
   };
 }
 
 /** nest-sessions with FileStore (default options: fsync on, no encryption) in a fresh directory. */
 export function createNestSessionsFile(adapter: Adapter) {
-  return () => createWith(adapter, new FileStore({ dir: benchSessionDir(`nest-sessions-${adapter}-file`) }));
+  return () =>
+    createNestSessionsWith(adapter, new FileStore({ dir: benchSessionDir(`nest-sessions-${adapter}-file`) }));
 }
 
 /** nest-sessions with RedisStore with the near-cache on (default bounds), as the README shows it. */
@@ -55,6 +61,6 @@ export function createNestSessionsRedisNear(adapter: Adapter) {
   return (ctx: SetupContext) => {
     const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
     const store = new RedisStore({ client, prefix: `bench-ns-near-${adapter}:`, nearCache: {} });
-    return createWith(adapter, store);
+    return createNestSessionsWith(adapter, store);
   };
 }

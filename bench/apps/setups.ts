@@ -17,6 +17,7 @@ import {
   createNestSessionsRedis,
   createNestSessionsRedisNear,
 } from './nest-sessions.setup';
+import { createFastifySecureSession, createNestSessionsCookie } from './cookie-store.setup';
 import { createApolloBare, createNestSessionsApolloMemory } from './graphql.setup';
 import {
   createExpressSessionMySql,
@@ -59,4 +60,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-fastify-mysql': createNestSessionsMySql('fastify'),
   'express-session-mysql': createExpressSessionMySql,
   'fastify-session-mysql': createFastifySessionMySql,
+  'nest-sessions-express-cookie': createNestSessionsCookie('express'),
+  'nest-sessions-fastify-cookie': createNestSessionsCookie('fastify'),
+  'fastify-secure-session': createFastifySecureSession,
 };

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { MySqlStore, PostgresStore } from '../../lib';
 import { createWith as createExpressSession } from './express-session.setup';
 import { createWith as createFastifySession } from './fastify-session.setup';
-import { createWith as createNestSessions } from './nest-sessions.setup';
+import { createNestSessionsWith as createNestSessions } from './nest-sessions.setup';
 
 /**
  * The SQL setups: nest-sessions' PostgresStore and MySqlStore, and the established

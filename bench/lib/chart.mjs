@@ -6,6 +6,7 @@ const COLORS = {
   'nest-sessions': '#e0234e',
   'express-session': '#2b6cb0',
   '@fastify/session': '#2f855a',
+  '@fastify/secure-session': '#b7791f',
 };
 const WIDTH = 960;
 const LABEL_W = 250;

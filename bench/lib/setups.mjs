@@ -1,7 +1,7 @@
 // What each app setup is, for the runner and the report. The apps themselves are in bench/apps.
 
 /**
- * `store`: 'none' | 'memory' | 'redis' | 'file' | 'postgres' | 'mysql'. `bare` is the same adapter's ceiling; `rival` is the
+ * `store`: 'none' | 'memory' | 'redis' | 'file' | 'postgres' | 'mysql' | 'cookie'. A setup may name its own `rival`. `bare` is the same adapter's ceiling; `rival` is the
  * established library on the same adapter and store kind that the ratio column compares against.
  */
 export const SETUPS = [
@@ -55,14 +55,33 @@ export const SETUPS = [
   { name: 'express-session-mysql', adapter: 'express', library: 'express-session', store: 'mysql' },
   { name: 'nest-sessions-fastify-mysql', adapter: 'fastify', library: 'nest-sessions', store: 'mysql' },
   { name: 'fastify-session-mysql', adapter: 'fastify', library: '@fastify/session', store: 'mysql' },
+  // Stateless: the session sealed in the cookie. Fastify's peer is @fastify/secure-session; no
+  // cookie-session library is installed for Express, so its rival is express-session's MemoryStore.
+  {
+    name: 'nest-sessions-express-cookie',
+    adapter: 'express',
+    library: 'nest-sessions',
+    store: 'cookie',
+    rival: 'express-session-memory',
+  },
+  {
+    name: 'nest-sessions-fastify-cookie',
+    adapter: 'fastify',
+    library: 'nest-sessions',
+    store: 'cookie',
+    rival: 'fastify-secure-session',
+  },
+  { name: 'fastify-secure-session', adapter: 'fastify', library: '@fastify/secure-session', store: 'cookie' },
 ].map((s) => ({
   ...s,
   bare: s.graphql ? 'apollo-bare' : `${s.adapter}-bare`,
   scenarios: s.graphql ? ['graphql-read'] : ['read', 'write', 'create', 'untouched'],
   rival:
-    s.store === 'none' || s.graphql
-      ? undefined
-      : s.adapter === 'express'
-        ? `express-session-${s.store}`
-        : `fastify-session-${s.store}`,
+    'rival' in s
+      ? s.rival
+      : s.store === 'none' || s.store === 'cookie' || s.graphql
+        ? undefined
+        : s.adapter === 'express'
+          ? `express-session-${s.store}`
+          : `fastify-session-${s.store}`,
 }));

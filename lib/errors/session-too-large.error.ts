@@ -4,7 +4,8 @@ import { PayloadTooLargeException } from '@nestjs/common';
 const CLIENT_MESSAGE = 'Session too large';
 
 /**
- * A `set` would make the session larger than `maxSessionBytes`: answered as 413. The response body
+ * A `set` would make the session larger than `maxSessionBytes` (or than a store can carry, as
+ * `CookieStore`'s 4096-byte cookie): answered as 413. The response body
  * is a fixed message; `key`, `bytes`, `limit` and `detail` (what to change) are there for logs.
  */
 export class SessionTooLargeError extends PayloadTooLargeException {
@@ -12,17 +13,21 @@ export class SessionTooLargeError extends PayloadTooLargeException {
   readonly detail: string;
 
   constructor(
-    /** The key whose `set` was refused. */
+    /** The key whose `set` was refused; empty when the whole session was refused at a save. */
     readonly key: string,
-    /** JSON bytes the session would have held. */
+    /** Bytes the session would have taken. */
     readonly bytes: number,
-    /** `maxSessionBytes`. */
+    /** The limit it passed: `maxSessionBytes`, or what a store allows (`CookieStore`'s cookie). */
     readonly limit: number,
+    /** What `limit` is, for the log line. */
+    limitName = 'maxSessionBytes',
   ) {
     super(CLIENT_MESSAGE);
     this.name = 'SessionTooLargeError';
+    const what = key === '' ? 'Session would take' : 'Session would hold';
+    const after = key === '' ? '' : ` after setting '${key}'`;
     this.detail =
-      `Session would hold ${bytes} bytes after setting '${key}', over maxSessionBytes (${limit}); ` +
+      `${what} ${bytes} bytes${after}, over ${limitName} (${limit}); ` +
       'store large data elsewhere and keep a reference in the session';
   }
 }

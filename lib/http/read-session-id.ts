@@ -14,6 +14,8 @@ export interface IncomingSessionId {
   key?: string;
   /** Where the client sent its id (even an invalid one): the answer goes back the same way. */
   source?: SessionIdSource;
+  /** What the client carries in place of an id under a sealing store (`CookieStore`), unopened. */
+  sealed?: string;
 }
 
 /** Reads the id from the configured sources in order; the first well-formed one wins. */
@@ -40,7 +42,8 @@ export function readSessionId(
   return { source: firstSource };
 }
 
-function rawValue(
+/** The value a source holds, as the client sent it. */
+export function rawValue(
   req: HttpRequestLike,
   settings: SessionSettings,
   source: SessionIdSource,

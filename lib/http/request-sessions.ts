@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { VerifiedIdCache } from '../id/verified-id-cache';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import type { ActiveSession } from '../session/active-session';
+import { SealedSessions } from '../session/sealed-sessions';
 import { SessionFactory } from '../session/session-factory';
 import type { SessionOrigin } from '../session/session-id-writer';
 import { holdResponse } from './hold-response';
 import { HttpRequestLike, clientIp, nodeResponse, requestHeader, responseOf } from './http-exchange';
 import { IncomingSessionId, readSessionId } from './read-session-id';
+import { readSealedValue } from './read-sealed-value';
 import { ResponseIdWriter } from './response-id-writer';
 import { presentedWithFreshness } from './presented-id';
 
@@ -40,6 +42,7 @@ export class RequestSessions {
   constructor(
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
     private readonly factory: SessionFactory,
+    private readonly sealed: SealedSessions,
   ) {}
 
   /**
@@ -133,19 +136,23 @@ export class RequestSessions {
   }
 
   private incoming(req: SessionRequest): IncomingSessionId {
+    if (this.sealed.enabled) return readSealedValue(req, this.settings);
     return readSessionId(req, this.settings, this.verified);
   }
 
   private open(req: SessionRequest, incoming: IncomingSessionId): RequestSessionState {
-    const writer = new ResponseIdWriter(this.settings, req, incoming.source);
+    const writer = new ResponseIdWriter(this.settings, req, incoming.source, this.sealed.enabled);
     const presented =
       incoming.id !== undefined && incoming.key !== undefined
         ? presentedWithFreshness(req, this.settings, incoming.id, incoming.key, incoming.source)
         : undefined;
     const originOf = () => origin(req);
-    // No id, or a store holding the session in this process: the session exists at once, for
-    // synchronous readers too, and the handler runs without waiting a turn.
-    const now = this.factory.openNow(presented, writer, originOf);
+    // The client carries the session itself (CookieStore), or no id, or a store holding the
+    // session in this process: the session exists at once, for synchronous readers too, and the
+    // handler runs without waiting a turn.
+    const now = this.sealed.enabled
+      ? this.sealed.open(incoming.sealed, incoming.source, writer, originOf)
+      : this.factory.openNow(presented, writer, originOf);
     const state: RequestSessionState = { writer, saved: false, loaded: now };
     if (!now) {
       state.session = this.factory

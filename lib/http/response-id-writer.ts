@@ -43,6 +43,8 @@ export class ResponseIdWriter implements SessionIdWriter {
     private readonly settings: SessionSettings,
     private readonly req: HttpRequestLike,
     private readonly source: SessionIdSource | undefined,
+    /** Values go out as given: a sealed session (`CookieStore`) is authenticated already, not signed. */
+    private readonly sealed = false,
   ) {}
 
   bind(response: unknown): void {
@@ -71,7 +73,8 @@ export class ResponseIdWriter implements SessionIdWriter {
       this.write((res) => setResponseHeader(res, this.settings.header, id));
       return;
     }
-    const value = this.settings.secrets.length > 0 ? signSessionId(id, this.settings.secrets) : id;
+    const value =
+      this.settings.secrets.length > 0 && !this.sealed ? signSessionId(id, this.settings.secrets) : id;
     this.write((res) => setResponseCookie(res, this.settings.cookie.name, this.cookie(value, expiresAt)));
   }
 

@@ -12,6 +12,7 @@ import { SessionFactory } from '../session/session-factory';
 import { SessionRepository } from '../session/session-repository';
 import type { Session, SessionData } from '../session/session.interface';
 import { GuardedSessionStore } from '../stores/guarded-session-store';
+import { isSealingStore } from '../stores/session-store';
 import type { SessionInfo } from '../users/session-info.interface';
 import { UserProfiles } from '../users/user-profiles';
 import { UserSessions } from '../users/user-sessions';
@@ -76,6 +77,13 @@ export class SessionManager {
   ): Promise<Session<T>> {
     const { userId, ttl } = options;
     if (ttl !== undefined) assertTtl(ttl);
+    if (isSealingStore(this.store.store)) {
+      // Its session lives in the client's cookie: made here, it would reach no client.
+      throw new TypeError(
+        `SessionManager.create() needs a store that keeps sessions; ${this.store.store.constructor.name} ` +
+          'seals each session into its client: create it in a request (@Session(), forRequest)',
+      );
+    }
     const session = this.factory.fresh(undefined, undefined, {
       ...(userId === undefined ? {} : { userId }),
       ...(ttl === undefined ? {} : { ttl }),

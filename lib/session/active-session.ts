@@ -13,6 +13,8 @@ export interface SessionServices {
   readonly settings: SessionSettings;
   readonly repository: SessionRepository;
   readonly users: SessionUsers;
+  /** A tighter bound on the data than `maxSessionBytes`, and its name for the error (`CookieStore`). */
+  readonly dataLimit?: { readonly bytes: number; readonly name: string };
 }
 
 /** Where a session stands: open, destroyed by this request, or lost (gone from the store under it). */
@@ -42,7 +44,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     private readonly writer?: SessionIdWriter,
     private readonly origin: () => SessionOrigin = () => ({}),
   ) {
-    this.data = new SessionData(base, services.settings.maxSessionBytes);
+    this.data = this.dataOver(base);
   }
 
   get id(): string {
@@ -115,7 +117,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       const stored = await this.services.repository.loadLive(this.currentKey);
       if (!stored) return this.lose();
       this.meta = stored.meta;
-      this.data = new SessionData(stored.data, this.services.settings.maxSessionBytes);
+      this.data = this.dataOver(stored.data);
     });
   }
 
@@ -153,7 +155,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       this.meta = { ...meta, ...nextExpiry(meta, now, this.services.settings) };
       this.currentId = this.services.settings.ids.generate();
       this.currentKey = sessionKey(this.currentId);
-      this.data = new SessionData(new Map(), this.services.settings.maxSessionBytes);
+      this.data = this.dataOver(new Map());
       this.stored = false;
       this.state = 'open';
     });
@@ -304,6 +306,13 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   private lose(): void {
     this.state = 'lost';
     this.data.discard();
+  }
+
+  private dataOver(base: ReadonlyMap<string, string>): SessionData {
+    const { dataLimit, settings } = this.services;
+    return dataLimit
+      ? new SessionData(base, dataLimit.bytes, dataLimit.name)
+      : new SessionData(base, settings.maxSessionBytes);
   }
 
   private flush(): void {

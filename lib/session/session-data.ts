@@ -39,6 +39,8 @@ export class SessionData {
   constructor(
     private base: ReadonlyMap<string, string>,
     private readonly maxBytes: number,
+    /** What `maxBytes` is, for the error: `maxSessionBytes` unless a store allows less. */
+    private readonly limitName?: string,
   ) {}
 
   get changed(): boolean {
@@ -168,7 +170,8 @@ export class SessionData {
       this.bytes -
       (before === undefined ? 0 : entryBytes(key, before)) +
       (json === undefined ? 0 : entryBytes(key, json));
-    if (json !== undefined && next > this.maxBytes) throw new SessionTooLargeError(key, next, this.maxBytes);
+    if (json !== undefined && next > this.maxBytes)
+      throw new SessionTooLargeError(key, next, this.maxBytes, this.limitName);
     this.bytes = next;
   }
 }

@@ -181,6 +181,41 @@ export interface FreshnessStore {
   loadFresh(key: string, freshness: string): Promise<StoredSession | null>;
 }
 
+/** A session as a sealing store puts it in the value a client carries: its id travels with it. */
+export interface SealedSession {
+  /** The session's id (`session.id`), random like any other, kept inside the sealed value. */
+  id: string;
+  /** key -> JSON-encoded value. */
+  data: ReadonlyMap<string, string>;
+  meta: SessionMeta;
+}
+
+/**
+ * A stateless store: the whole session travels with the client (`CookieStore`), sealed into the
+ * value the client carries instead of an id, so the server keeps nothing. The module recognises it
+ * with `isSealingStore` and then reads the sealed value from the request, opens it, and sends the
+ * re-sealed value back on every save; the id and cookie layers treat that value as an opaque
+ * string. Such a store has no user index and cannot count: those features fail loudly.
+ * Concurrency is last-writer-wins: two requests carrying one value each seal their own result.
+ */
+export interface SealingStore {
+  /**
+   * The value a client carries as `name=value` (a cookie, or a header for token clients). Throws
+   * `SessionTooLargeError` when it would not fit the store's size limit.
+   */
+  seal(session: SealedSession, name: string): string;
+  /**
+   * The session inside a value this store sealed, or null for anything else (tampered, truncated,
+   * sealed with a key no longer in the ring, garbage). Never throws. Expiry is the caller's check.
+   */
+  unseal(value: string): SealedSession | null;
+  /**
+   * Most bytes the session's data may take as one JSON object (what `maxSessionBytes` counts) so
+   * that `session`, sealed and carried as `name=value`, still fits: `set` refuses past it.
+   */
+  dataBudget(session: Omit<SealedSession, 'data'>, name: string): number;
+}
+
 const hasMethods = (store: object, ...names: string[]) =>
   names.every((name) => typeof (store as Record<string, unknown>)[name] === 'function');
 
@@ -206,4 +241,9 @@ export function isPingableStore(store: SessionStore): store is SessionStore & Pi
 
 export function isPeekableStore(store: SessionStore): store is SessionStore & PeekableStore {
   return hasMethods(store, 'peek');
+}
+
+/** A stateless store that seals the session into what the client carries (`CookieStore`). */
+export function isSealingStore(store: SessionStore): store is SessionStore & SealingStore {
+  return hasMethods(store, 'seal', 'unseal', 'dataBudget');
 }
