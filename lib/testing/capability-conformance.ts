@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { SessionStore, UserBinding } from '../stores/session-store';
-import { isCountingStore, isSharedCacheStore, isUserIndexStore } from '../stores/session-store';
+import {
+  isCountingStore,
+  isPingableStore,
+  isSharedCacheStore,
+  isUserIndexStore,
+} from '../stores/session-store';
 import type { ConformanceRunner, ConformanceTest } from './conformance-runner';
 import { skipRunningTest } from './conformance-runner';
 import type { ConformanceFixture } from './conformance-fixture';
@@ -25,8 +30,18 @@ function needing<S extends SessionStore>(
   };
 }
 
-/** The optional capabilities: `count`, the user index and the shared cache. */
+/** The optional capabilities: `ping`, `count`, the user index and the shared cache. */
 export function describeCapabilities({ describe, it }: ConformanceRunner, fx: ConformanceFixture): void {
+  it(
+    'answers ping, changing nothing, when it supports ping (PingableStore only)',
+    needing(fx, isPingableStore, 'PingableStore', async (store) => {
+      const key = await fx.create({ kept: '1' });
+      await store.ping();
+      await store.ping();
+      assert.equal((await fx.data(key)).kept, '1');
+    }),
+  );
+
   it(
     'counts live sessions when it supports count (CountingStore only)',
     needing(fx, isCountingStore, 'CountingStore', async (store) => {

@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { applySessionChanges } from '../apply-session-changes';
 import type {
   CountingStore,
+  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -63,7 +64,7 @@ function storedBytes(key: string, text: string): number {
  */
 export class MemoryStore
   extends SessionStore
-  implements CountingStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
+  implements CountingStore, UserIndexStore, SharedCacheStore, PingableStore, OnApplicationShutdown
 {
   private readonly maxSessions: number;
   private readonly maxBytes: number;
@@ -134,6 +135,9 @@ export class MemoryStore
     this.remove(key, text);
     return memorySessionExpiry(text) > Date.now();
   }
+
+  /** Always answers: the sessions live in this process. */
+  async ping(): Promise<void> {}
 
   async count(): Promise<number> {
     this.sweep(Infinity);

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type {
   CountingStore,
+  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -74,7 +75,7 @@ const SCAN_COUNT = 1_000;
  */
 export class RedisStore
   extends SessionStore
-  implements CountingStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
+  implements CountingStore, UserIndexStore, SharedCacheStore, PingableStore, OnApplicationShutdown
 {
   private readonly logger = new Logger('RedisStore');
   private readonly client: SessionCommands;
@@ -195,6 +196,14 @@ export class RedisStore
     if (reply !== DestroyReply.Destroyed) return false;
     if (userId != null) await this.users.remove(String(userId), key);
     return true;
+  }
+
+  /**
+   * One PING (to a node of a Cluster), sent under the same rules as every other call: it fails at
+   * once while the connection is down or reconnecting. For health checks: never a scan.
+   */
+  async ping(): Promise<void> {
+    await this.runner.run('ping', (c) => c.ping());
   }
 
   /**
