@@ -10,6 +10,7 @@ import { HealthController } from './health.controller';
 import { HomeController } from './home.controller';
 import { RevocationsController } from './revocations.controller';
 import { SignInRedirect } from './signed-in.guard';
+import { StoreUnavailablePage } from './store-unavailable.filter';
 
 @Module({
   imports: [
@@ -24,6 +25,10 @@ import { SignInRedirect } from './signed-in.guard';
     TerminusModule.forRoot({ logger: false }),
   ],
   controllers: [HomeController, AuthController, DevicesController, RevocationsController, HealthController],
-  providers: [CsrfGuard, { provide: APP_FILTER, useClass: SignInRedirect }],
+  providers: [
+    CsrfGuard,
+    { provide: APP_FILTER, useClass: SignInRedirect },
+    { provide: APP_FILTER, useClass: StoreUnavailablePage },
+  ],
 })
 export class AppModule {}

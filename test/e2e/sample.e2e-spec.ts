@@ -1,7 +1,10 @@
+import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MemoryStore, SessionStore } from '../../lib';
 import { AppModule } from '../../sample/app.module';
 import { cookiePair, sessionCookie } from '../support/session-test-app';
 
@@ -165,5 +168,52 @@ describe('sample app', () => {
   it('reports the session store healthy at /health', async () => {
     const res = await request(app.getHttpServer()).get('/health').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', details: { sessions: { status: 'up' } } });
+  });
+});
+
+/** The sample's own store, stopped: what its pages show while the session store is down. */
+class StoppedStore extends MemoryStore {
+  stopped = false;
+  override async load(key: string) {
+    if (this.stopped) throw new Error('connect ECONNREFUSED 10.1.2.3:6379');
+    return super.load(key);
+  }
+  override async ping() {
+    if (this.stopped) throw new Error('connect ECONNREFUSED 10.1.2.3:6379');
+  }
+}
+
+describe('sample app with its session store down', () => {
+  let app: INestApplication;
+  const store = new StoppedStore();
+  beforeAll(async () => {
+    vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(SessionStore)
+      .useValue(store)
+      .compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app.close();
+    store.onApplicationShutdown();
+    vi.restoreAllMocks();
+  });
+
+  it('answers pages with a 503 page naming nothing internal, and /health with 503 until it is back', async () => {
+    const laptop = new Device(app, FIREFOX);
+    await laptop.signIn('ada');
+    store.stopped = true;
+    const page = await laptop.get('/');
+    expect(page.status).toBe(503);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Sessions are unavailable');
+    expect(page.text).not.toContain('10.1.2.3');
+    await request(app.getHttpServer()).get('/health').expect(503);
+
+    store.stopped = false;
+    await request(app.getHttpServer()).get('/health').expect(200);
+    expect(await laptop.signedInAs()).toBe('Ada Lovelace');
   });
 });
