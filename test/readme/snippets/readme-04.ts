@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
-  // trustProxy: behind a TLS-terminating proxy, so `secure: 'auto'` sees HTTPS
+  // trustProxy only behind your own TLS-terminating proxy: then `secure: 'auto'` sees HTTPS
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter({ trustProxy: true }));
   app.enableShutdownHooks();
   await app.listen(process.env.PORT ?? 3000, '0.0.0.0');
