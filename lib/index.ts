@@ -21,12 +21,14 @@ export type { SessionEvent, SessionEventType } from './session/session-event.int
 export {
   SessionStore,
   isCountingStore,
+  isPeekableStore,
   isPingableStore,
   isSharedCacheStore,
   isUserIndexStore,
 } from './stores/session-store';
 export type {
   CountingStore,
+  PeekableStore,
   PingableStore,
   SessionChanges,
   SessionExpiry,

@@ -14,7 +14,8 @@ const REQUEST_SESSION_STATE = Symbol('nest-sessions:request-state');
 const MAX_USER_AGENT = 512;
 
 interface RequestSessionState {
-  session: Promise<ActiveSession>;
+  /** The load in flight; made from `loaded` only when someone asks for a promise. */
+  session?: Promise<ActiveSession>;
   /** Set once the load has finished: `@Session()` and `req.session` take it without waiting. */
   loaded?: ActiveSession;
   writer: ResponseIdWriter;
@@ -47,9 +48,14 @@ export class RequestSessions {
    */
   forRequest(request: object, res?: unknown): Promise<ActiveSession> {
     const req = request as SessionRequest;
-    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    let state: RequestSessionState;
+    try {
+      state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    } catch (error) {
+      return Promise.reject(error); // a store that failed at once, as a load would
+    }
     this.holdUntilSaved(state, req, res);
-    return state.session;
+    return sessionPromise(state);
   }
 
   /**
@@ -84,16 +90,21 @@ export class RequestSessions {
     const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
     state.saved = true;
     state.writer.bind(res);
-    return state.loaded ?? state.session;
+    return state.loaded ?? sessionPromise(state);
   }
 
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
   load(request: object, res: unknown): Promise<ActiveSession> {
     const req = request as SessionRequest;
-    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    let state: RequestSessionState;
+    try {
+      state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     state.saved = true;
     state.writer.bind(res);
-    return state.session;
+    return sessionPromise(state);
   }
 
   /**
@@ -104,7 +115,7 @@ export class RequestSessions {
     const state = (req as SessionRequest)[REQUEST_SESSION_STATE];
     if (!state) return undefined;
     if (state.loaded) return state.loaded.commit();
-    return state.session.then(
+    return sessionPromise(state).then(
       (session) => session.commit(),
       () => undefined,
     );
@@ -130,23 +141,24 @@ export class RequestSessions {
       incoming.id !== undefined && incoming.key !== undefined
         ? { id: incoming.id, key: incoming.key }
         : undefined;
-    const state: RequestSessionState = {
-      writer,
-      saved: false,
-      session: undefined as unknown as Promise<ActiveSession>,
-    };
-    if (presented) {
+    const originOf = () => origin(req);
+    // No id, or a store holding the session in this process: the session exists at once, for
+    // synchronous readers too, and the handler runs without waiting a turn.
+    const now = this.factory.openNow(presented, writer, originOf);
+    const state: RequestSessionState = { writer, saved: false, loaded: now };
+    if (!now) {
       state.session = this.factory
-        .open(presented, writer, () => origin(req))
+        .open(presented, writer, originOf)
         .then((session) => (state.loaded = session));
-    } else {
-      // Nothing to load: the fresh session exists at once, for synchronous readers too.
-      state.loaded = this.factory.fresh(writer, () => origin(req));
-      state.session = Promise.resolve(state.loaded);
     }
     req[REQUEST_SESSION_STATE] = state;
     return state;
   }
+}
+
+/** The request's session as a promise, whether it is loaded or still loading. */
+function sessionPromise(state: RequestSessionState): Promise<ActiveSession> {
+  return (state.session ??= Promise.resolve(state.loaded!));
 }
 
 function origin(req: HttpRequestLike): SessionOrigin {

@@ -46,6 +46,21 @@ export class SessionFactory {
       );
   }
 
+  /**
+   * `open`'s answer without a promise when it needs no I/O: no id presented, or a store that
+   * holds the session in this process. Undefined when only `open` can tell.
+   */
+  openNow(
+    presented: PresentedId | undefined,
+    writer?: SessionIdWriter,
+    origin?: () => SessionOrigin,
+  ): ActiveSession | undefined {
+    if (!presented || writer?.issuable === false) return this.fresh(writer, origin);
+    const stored = this.repository.peekLive(presented.key);
+    if (stored === undefined) return undefined;
+    return stored ? this.loaded(presented, stored, writer, origin) : this.fresh(writer, origin);
+  }
+
   /** A session object over a stored session. */
   loaded(
     presented: PresentedId,

@@ -41,6 +41,16 @@ export class SessionRepository {
   }
 
   /**
+   * `loadLive`'s answer at once when the store holds the session in this process; undefined
+   * when it takes a load.
+   */
+  peekLive(key: string): StoredSession | null | undefined {
+    const stored = this.store.peek(key);
+    if (!stored) return stored;
+    return isAlive(stored.meta, Date.now(), this.settings) ? stored : null;
+  }
+
+  /**
    * Stores a session under a new key with exactly `data`; `previousKey` when it replaces one (a
    * regenerate or a login). False when the user's index refused it (see `UserBinding`).
    */

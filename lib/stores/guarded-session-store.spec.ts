@@ -47,6 +47,36 @@ describe('GuardedSessionStore', () => {
     store.onApplicationShutdown();
   });
 
+  it('hands over what an in-process store holds without a promise; a store that overrides load is asked', async () => {
+    const store = new MemoryStore();
+    const guarded = new GuardedSessionStore(store, 1_000);
+    const meta = { createdAt: 1, expiresAt: Date.now() + 60_000, lastSeenAt: 1 };
+    const changes = {
+      clear: false,
+      set: new Map([['n', '1']]),
+      delete: new Set<string>(),
+      increment: new Map(),
+    };
+    await guarded.apply('k', changes, meta, meta);
+    expect(guarded.peek('k')?.data.get('n')).toBe('1');
+    expect(guarded.peek('unknown')).toBeNull();
+    // A subclass that overrides load (to count, log, fail) keeps its load on the path.
+    const flaky = new FlakyStore();
+    expect(new GuardedSessionStore(flaky, 1_000).peek('k')).toBeUndefined();
+    store.onApplicationShutdown();
+    flaky.onApplicationShutdown();
+  });
+
+  it('fails a peek that throws as a 503, as a failed load', () => {
+    vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const store = new MemoryStore();
+    vi.spyOn(store, 'peek').mockImplementation(() => {
+      throw new Error('connection refused');
+    });
+    expect(() => new GuardedSessionStore(store, 1_000).peek('k')).toThrow(SessionStoreUnavailableError);
+    store.onApplicationShutdown();
+  });
+
   it('names the capability a feature needs when the store lacks it', async () => {
     const bare = new (class extends MemoryStore {
       override listByUser = undefined as never;

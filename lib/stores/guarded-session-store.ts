@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
 import type {
+  PeekableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -10,7 +11,13 @@ import type {
   StoredSessionEntry,
   UserBinding,
 } from './session-store';
-import { isCountingStore, isPingableStore, isSharedCacheStore, isUserIndexStore } from './session-store';
+import {
+  isCountingStore,
+  isPeekableStore,
+  isPingableStore,
+  isSharedCacheStore,
+  isUserIndexStore,
+} from './session-store';
 
 /**
  * What a store without `ping()` is asked for in its place: a key of a session key's shape that no
@@ -29,15 +36,34 @@ export class GuardedSessionStore {
   private readonly logger = new Logger('SessionStore');
   /** Calls that failed since the outage began; 0 while the store answers. */
   private failures = 0;
+  private readonly peekable: PeekableStore | undefined;
 
   constructor(
     readonly store: SessionStore,
     /** Ms a call may take: `storeTimeout`. */
     private readonly timeout: number,
-  ) {}
+  ) {
+    this.peekable = isPeekableStore(store) ? store : undefined;
+  }
 
   load(key: string): Promise<StoredSession | null> {
     return this.call('load', () => this.store.load(key));
+  }
+
+  /**
+   * The session at once when the store holds it in this process (see `PeekableStore`); undefined
+   * when only `load` can tell. A store that throws fails the call as `load` would (503).
+   */
+  peek(key: string): StoredSession | null | undefined {
+    if (!this.peekable) return undefined;
+    try {
+      const session = this.peekable.peek(key);
+      if (this.failures > 0 && session !== undefined) this.recordRecovery();
+      return session;
+    } catch (error) {
+      this.recordFailure('load', error);
+      throw new SessionStoreUnavailableError('load', error);
+    }
   }
 
   apply(

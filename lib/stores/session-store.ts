@@ -151,6 +151,20 @@ export interface PingableStore {
   ping(): Promise<void>;
 }
 
+/**
+ * A store that may hold a session in this process (a memory store, a near-cache): it hands it over
+ * at once, with no promise, when it can. A request whose session is there then runs its handler
+ * without waiting a turn of the event loop.
+ */
+export interface PeekableStore {
+  /**
+   * What `load(key)` would answer, given synchronously when known without I/O: the session, or
+   * null when it is unknown or expired. Undefined when only `load` can tell. May throw as `load`
+   * rejects.
+   */
+  peek(key: string): StoredSession | null | undefined;
+}
+
 const hasMethods = (store: object, ...names: string[]) =>
   names.every((name) => typeof (store as Record<string, unknown>)[name] === 'function');
 
@@ -168,4 +182,8 @@ export function isSharedCacheStore(store: SessionStore): store is SessionStore &
 
 export function isPingableStore(store: SessionStore): store is SessionStore & PingableStore {
   return hasMethods(store, 'ping');
+}
+
+export function isPeekableStore(store: SessionStore): store is SessionStore & PeekableStore {
+  return hasMethods(store, 'peek');
 }

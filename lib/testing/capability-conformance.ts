@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionStore, UserBinding } from '../stores/session-store';
 import {
   isCountingStore,
+  isPeekableStore,
   isPingableStore,
   isSharedCacheStore,
   isUserIndexStore,
@@ -30,8 +31,27 @@ function needing<S extends SessionStore>(
   };
 }
 
-/** The optional capabilities: `ping`, `count`, the user index and the shared cache. */
+/** The optional capabilities: `peek`, `ping`, `count`, the user index and the shared cache. */
 export function describeCapabilities({ describe, it }: ConformanceRunner, fx: ConformanceFixture): void {
+  it(
+    'answers a peek as load would, or not at all, when it can peek (PeekableStore only)',
+    needing(fx, isPeekableStore, 'PeekableStore', async (store) => {
+      const key = await fx.create({ n: 1 });
+      const peeked = store.peek(key);
+      if (peeked !== undefined) {
+        const loaded = await store.load(key);
+        assert.deepEqual(peeked && [...peeked.data], loaded && [...loaded.data]);
+      }
+      await store.destroy(key);
+      const gone = store.peek(key);
+      assert.ok(gone === null || gone === undefined, 'a destroyed session is not handed over');
+      const short = await fx.create({ n: 1 }, 100);
+      await sleep(250);
+      const expired = store.peek(short);
+      assert.ok(expired === null || expired === undefined, 'an expired session is not handed over');
+    }),
+  );
+
   it(
     'answers ping, changing nothing, when it supports ping (PingableStore only)',
     needing(fx, isPingableStore, 'PingableStore', async (store) => {

@@ -147,6 +147,15 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     expect(calls()).toEqual([0, 1, 0]);
   });
 
+  it('hands @Session() a session the MemoryStore holds at once, with no promise to wait for', async () => {
+    const res = await request(app.getHttpServer()).get('/meta').expect(202);
+    const forHandler = vi.spyOn(RequestSessions.prototype, 'forHandler');
+    expect(await readWith(cookiePair(sessionCookie(res)))).toEqual({ meta: true });
+    const given: unknown = forHandler.mock.results[0]?.value;
+    expect(given).toBeDefined();
+    expect(typeof (given as { then?: unknown }).then).toBe('undefined');
+  });
+
   it("keeps the handler's own metadata (status code, headers) on a @Session() route", async () => {
     const res = await request(app.getHttpServer()).get('/meta').expect(202);
     expect(res.headers['x-kept']).toBe('yes');

@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { applySessionChanges } from '../apply-session-changes';
 import type {
   CountingStore,
+  PeekableStore,
   PingableStore,
   SessionChanges,
   SessionExpiry,
@@ -64,7 +65,13 @@ function storedBytes(key: string, text: string): number {
  */
 export class MemoryStore
   extends SessionStore
-  implements CountingStore, UserIndexStore, SharedCacheStore, PingableStore, OnApplicationShutdown
+  implements
+    CountingStore,
+    PeekableStore,
+    UserIndexStore,
+    SharedCacheStore,
+    PingableStore,
+    OnApplicationShutdown
 {
   private readonly maxSessions: number;
   private readonly maxBytes: number;
@@ -91,6 +98,15 @@ export class MemoryStore
   }
 
   async load(key: string): Promise<StoredSession | null> {
+    return this.live(key) ?? null;
+  }
+
+  /**
+   * Every session is in this process: `load`'s answer, without the promise. Undefined in a
+   * subclass that overrides `load` (to count, log or fail), so its `load` is still what runs.
+   */
+  peek(key: string): StoredSession | null | undefined {
+    if (this.load !== MemoryStore.prototype.load) return undefined;
     return this.live(key) ?? null;
   }
 
