@@ -12,6 +12,10 @@ import { RevocationsController } from './revocations.controller';
 import { SignInRedirect } from './signed-in.guard';
 import { StoreUnavailablePage } from './store-unavailable.filter';
 
+/**
+ * The sample: sessions (memory, or Redis with REDIS_URL) with the demo users' profiles behind
+ * `session.user()`, Terminus for /health, and the filters that turn errors into pages.
+ */
 @Module({
   imports: [
     SessionModule.forRoot({

@@ -4,6 +4,7 @@ import { CsrfGuard } from './csrf.guard';
 import { findDemoUser } from './demo-users';
 import type { SampleSession } from './sample-session';
 
+/** Signing in as a demo user and signing out; every POST carries the session's CSRF token. */
 @Controller()
 @UseGuards(CsrfGuard)
 export class AuthController {

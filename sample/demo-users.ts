@@ -14,6 +14,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { id: 'grace', name: 'Grace Hopper', role: 'Admiral (single-session)', singleSession: true },
 ];
 
+/** The demo user with this id, if any (the id comes from a form: anything may arrive). */
 export function findDemoUser(id: unknown): DemoUser | undefined {
   return DEMO_USERS.find((user) => user.id === id);
 }

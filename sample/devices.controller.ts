@@ -7,6 +7,7 @@ import { handleOf } from './sample-session';
 import { SignedInGuard } from './signed-in.guard';
 import { devicesPage } from './views/devices.page';
 
+/** "Your devices": the signed-in user's sessions, and signing them out. */
 @Controller('devices')
 @UseGuards(SignedInGuard, CsrfGuard)
 export class DevicesController {

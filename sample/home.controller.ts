@@ -7,6 +7,7 @@ import type { SampleSession } from './sample-session';
 import { homePage } from './views/home.page';
 import { signInPage } from './views/sign-in.page';
 
+/** The home page: the sign-in choice, or the signed-in user's counter and profile. */
 @Controller()
 export class HomeController {
   /** Signed in: the counter and the cached profile. Otherwise: pick a demo user. */

@@ -2,6 +2,7 @@ import type { SessionInfo } from 'nest-sessions';
 import { describeDevice } from '../user-agent';
 import { escapeHtml, layout, postForm } from './html';
 
+/** What the devices page shows. */
 export interface DevicesView {
   userName: string;
   devices: SessionInfo[];

@@ -1,6 +1,7 @@
 import type { DemoUser } from '../demo-users';
 import { escapeHtml, layout, postForm } from './html';
 
+/** What the home page shows. */
 export interface HomeView {
   profile: DemoUser & { loadedAt: string };
   visits: number;
