@@ -247,11 +247,13 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (replaces !== undefined) binding.replaces = replaces;
     else if (meta.userId !== undefined && settings.maxSessionsPerUser !== undefined)
       binding.limit = settings.maxSessionsPerUser;
-    if (!(await repository.create(key, this.data.snapshot(), created, previous, binding))) return false;
+    const write = this.data.pendingWrite();
+    if (!(await repository.create(key, this.data.snapshotOf(write), created, previous, binding)))
+      return false;
     this.currentId = id;
     this.currentKey = key;
     this.meta = created;
-    this.data.saved();
+    this.data.saved(write);
     this.stored = true;
     this.writer?.issue(id, cookieExpiry(created, now, settings));
     return true;
@@ -273,8 +275,9 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       if (!this.touchDue(expiry.expiresAt)) return;
       if (!(await repository.touch(this.currentKey, expiry))) return this.lose();
     } else {
-      if (!(await repository.write(this.currentKey, this.data.pending, expiry))) return this.lose();
-      this.data.saved();
+      const write = this.data.pendingWrite();
+      if (!(await repository.write(this.currentKey, write.changes, expiry))) return this.lose();
+      this.data.saved(write);
     }
     this.meta = { ...this.meta, ...expiry };
     // Rolling: the cookie follows the expiry just stored, so it lives as long as the session does.
@@ -298,8 +301,8 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
 
   /** Runs persistence steps one at a time (a `save()` racing the end-of-request commit). */
   private serially<R>(step: () => Promise<R>): Promise<R> {
-    this.steps++;
-    const run = this.queue.then(step).finally(() => this.steps--);
+    // Nothing in flight (the usual end-of-request save): start now rather than a turn later.
+    const run = (this.steps++ === 0 ? step() : this.queue.then(step)).finally(() => this.steps--);
     this.queue = run.catch(() => undefined);
     return run;
   }

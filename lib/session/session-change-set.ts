@@ -16,6 +16,31 @@ export class SessionChangeSet implements SessionChanges {
     return this.clear || this.delete.has(key) || this.set.has(key);
   }
 
+  /** A frozen copy: what one store write carries while this set goes on collecting changes. */
+  copy(): SessionChangeSet {
+    const copy = new SessionChangeSet();
+    copy.clear = this.clear;
+    for (const [key, json] of this.set) copy.set.set(key, json);
+    for (const key of this.delete) copy.delete.add(key);
+    for (const [key, by] of this.increment) copy.increment.set(key, by);
+    return copy;
+  }
+
+  /**
+   * Takes out what `written` (an earlier copy of this set, now stored) holds, keeping what changed
+   * since: a later value of a key, the rest of a larger increment, a key deleted again.
+   */
+  subtract(written: SessionChanges): void {
+    if (written.clear) this.clear = false;
+    for (const [key, json] of written.set) if (this.set.get(key) === json) this.set.delete(key);
+    for (const key of written.delete) this.delete.delete(key);
+    for (const [key, by] of written.increment) {
+      const rest = (this.increment.get(key) ?? by) - by;
+      if (rest === 0) this.increment.delete(key);
+      else this.increment.set(key, rest);
+    }
+  }
+
   reset(): void {
     this.clear = false;
     this.set.clear();

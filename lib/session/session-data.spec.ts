@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionTooLargeError } from '../errors/session-too-large.error';
+import { applySessionChanges } from '../stores/apply-session-changes';
 import { SessionData } from './session-data';
 
 /** Bytes of the session as one JSON object: what the limit promises to bound. */
@@ -40,5 +41,71 @@ describe('SessionData size limit', () => {
     data.delete('big');
     data.set('more', 'y'.repeat(100));
     expect(data.get('more')).toBe('y'.repeat(100));
+  });
+});
+
+describe('SessionData writes in flight', () => {
+  /** A store's copy of the session, written with the deltas the session hands out. */
+  const storeOf = (base: Map<string, string>) => {
+    let stored = new Map(base);
+    return {
+      write: (changes: Parameters<typeof applySessionChanges>[1]) => {
+        stored = applySessionChanges(stored, changes);
+      },
+      values: () => Object.fromEntries([...stored].map(([k, v]) => [k, JSON.parse(v) as unknown])),
+    };
+  };
+
+  it('keeps changes made while a write is in flight pending for the next one', () => {
+    const base = new Map([['gone', '1']]);
+    const store = storeOf(base);
+    const data = new SessionData(base, 4_096);
+    data.set('a', 1);
+    data.increment('n', 2);
+    const first = data.pendingWrite();
+    store.write(first.changes);
+    // ...the store is still answering while the request goes on:
+    data.set('b', 2);
+    data.increment('n', 3);
+    data.delete('a');
+    data.delete('gone');
+    data.saved(first);
+    expect(data.changed).toBe(true);
+    const second = data.pendingWrite();
+    store.write(second.changes);
+    data.saved(second);
+    expect(data.changed).toBe(false);
+    expect(store.values()).toEqual(data.all());
+    expect(store.values()).toEqual({ b: 2, n: 5 });
+  });
+
+  it('ends with the store holding what the request sees, whatever interleaves with writes', () => {
+    for (let run = 0; run < 300; run++) {
+      const base = new Map([
+        ['x', '1'],
+        ['y', '"s"'],
+      ]);
+      const store = storeOf(base);
+      const data = new SessionData(base, 1 << 20);
+      const inFlight: ReturnType<SessionData['pendingWrite']>[] = [];
+      for (let step = 0; step < 30; step++) {
+        const key = ['x', 'y', 'z'][step % 3];
+        const roll = Math.random();
+        if (roll < 0.2) data.set(key, step);
+        else if (roll < 0.4 && typeof (data.get(key) ?? 0) === 'number') data.increment(key, 1);
+        else if (roll < 0.5) data.delete(key);
+        else if (roll < 0.55) data.clear();
+        else if (roll < 0.8 && inFlight.length === 0) {
+          const write = data.pendingWrite();
+          store.write(write.changes); // applied by the store as the call is made...
+          inFlight.push(write);
+        } else if (inFlight.length > 0) data.saved(inFlight.pop()!); // ...acknowledged later
+      }
+      if (inFlight.length > 0) data.saved(inFlight.pop()!);
+      const last = data.pendingWrite();
+      store.write(last.changes);
+      data.saved(last);
+      expect(store.values()).toEqual({ ...data.all() });
+    }
   });
 });

@@ -32,6 +32,9 @@ export class SessionData {
   private tracked?: SessionChangeSet;
   /** Bytes of the stored JSON as this request would leave it; computed on the first write. */
   private bytes?: number;
+  /** How many times `clear()` ran: a clear after a write was taken starts over what it carried. */
+  private clears = 0;
+  private writesTaken = false;
 
   constructor(
     private base: ReadonlyMap<string, string>,
@@ -42,9 +45,13 @@ export class SessionData {
     return this.tracked !== undefined && !this.tracked.empty;
   }
 
-  /** The pending delta, for a store's `apply`. */
-  get pending(): SessionChanges {
-    return this.changes;
+  /**
+   * The pending delta as it stands, for one store write: a copy, so changes made while the write
+   * is in flight stay pending for the next save. Hand it back to `saved` once stored.
+   */
+  pendingWrite(): PendingWrite {
+    this.writesTaken = true;
+    return { changes: this.changes.copy(), clears: this.clears };
   }
 
   private get changes(): SessionChangeSet {
@@ -73,13 +80,15 @@ export class SessionData {
     this.resize(key, undefined);
     this.changes.set.delete(key);
     this.changes.increment.delete(key);
-    if (!this.changes.clear && this.base.has(key)) this.changes.delete.add(key);
+    // Once a write has been taken, the store may hold keys `base` does not show yet.
+    if (!this.changes.clear && (this.base.has(key) || this.writesTaken)) this.changes.delete.add(key);
   }
 
   clear(): void {
     this.changes.reset();
     this.changes.clear = true;
     this.bytes = 0;
+    this.clears++;
   }
 
   all(): Record<string, unknown> {
@@ -116,16 +125,19 @@ export class SessionData {
     return value;
   }
 
-  /** The data with this request's changes applied (a regenerate writes it whole). */
-  snapshot(): Map<string, string> {
-    return this.tracked ? applySessionChanges(this.base, this.tracked) : new Map(this.base);
+  /** The data with `write`'s changes applied: what a store holds once it is written whole. */
+  snapshotOf(write: PendingWrite): Map<string, string> {
+    return applySessionChanges(this.base, write.changes);
   }
 
-  /** After a save: the changes are part of the stored data now. */
-  saved(): void {
-    if (!this.changed) return;
-    this.base = applySessionChanges(this.base, this.changes);
-    this.changes.reset();
+  /**
+   * After `write` was stored: its changes are part of the stored data now; those made while it
+   * was in flight stay pending. (This request's view of the data does not move.)
+   */
+  saved(write: PendingWrite): void {
+    this.base = applySessionChanges(this.base, write.changes);
+    // A clear since the write was taken already dropped everything it carried.
+    if (this.tracked && write.clears === this.clears) this.tracked.subtract(write.changes);
   }
 
   /** Drops this request's changes (the session is gone). */
@@ -159,6 +171,13 @@ export class SessionData {
     if (json !== undefined && next > this.maxBytes) throw new SessionTooLargeError(key, next, this.maxBytes);
     this.bytes = next;
   }
+}
+
+/** The changes one store write carries (see `SessionData.pendingWrite`). */
+export interface PendingWrite {
+  readonly changes: SessionChanges;
+  /** `clear()` calls made before it was taken. */
+  readonly clears: number;
 }
 
 function assertKey(key: unknown): asserts key is string {

@@ -13,7 +13,7 @@ npm ci --no-audit --no-fund --loglevel=error
 npm install --no-save --no-audit --no-fund --loglevel=error \
   @nestjs/common@11 @nestjs/core@11 @nestjs/platform-express@11 @nestjs/platform-fastify@11 @nestjs/testing@11 \
   @nestjs/websockets@11 @nestjs/platform-socket.io@11 @nestjs/platform-ws@11 \
-  @nestjs/graphql@13 @nestjs/apollo@13 @apollo/server@4 @nestjs/mercurius@13
+  @nestjs/graphql@13 @nestjs/apollo@13 @nestjs/mercurius@13
 echo "Running the suite on @nestjs/core $(node -p "require('@nestjs/core/package.json').version")"
 npx tsc -p tsconfig.json --noEmit
 npx vitest run "$@"

@@ -77,6 +77,17 @@ class LifecycleController {
     return session.all();
   }
 
+  @Get('save-then-write')
+  async saveThenWrite(@Session() session: Session) {
+    session.set('a', 1);
+    const saving = session.save();
+    // Changes made while that save is in flight are saved too, at the end of the request.
+    session.set('b', 2);
+    session.increment('n', 3);
+    await saving;
+    return session.all();
+  }
+
   @Get('meta')
   @HttpCode(202)
   @Header('x-kept', 'yes')
@@ -154,6 +165,12 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     const given: unknown = forHandler.mock.results[0]?.value;
     expect(given).toBeDefined();
     expect(typeof (given as { then?: unknown }).then).toBe('undefined');
+  });
+
+  it('saves what a handler changes while its own save() is in flight', async () => {
+    const res = await request(app.getHttpServer()).get('/save-then-write').expect(200);
+    expect(res.body).toEqual({ a: 1, b: 2, n: 3 });
+    expect(await readWith(cookiePair(sessionCookie(res)))).toEqual({ a: 1, b: 2, n: 3 });
   });
 
   it("keeps the handler's own metadata (status code, headers) on a @Session() route", async () => {
