@@ -43,6 +43,8 @@ export { MemoryStore } from './stores/memory/memory.store';
 export type { MemoryStoreOptions } from './stores/memory/memory.store';
 export { RedisStore } from './stores/redis';
 export type { RedisConnection, RedisStoreConnectOptions, RedisStoreOptions } from './stores/redis';
+export { FileStore } from './stores/file';
+export type { FileStoreKey, FileStoreOptions } from './stores/file';
 export { SessionStoreUnavailableError } from './errors/session-store-unavailable.error';
 export { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 export { SessionTooLargeError } from './errors/session-too-large.error';

@@ -4,7 +4,8 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RedisStore as ConnectRedisStore } from 'connect-redis';
-import { BENCH_SECRET, IDLE_TIMEOUT_MS, SetupContext } from './bench-config';
+import { BENCH_SECRET, IDLE_TIMEOUT_MS, SetupContext, benchSessionDir } from './bench-config';
+import { sessionFileStore } from './express-session.setup';
 import { FastifySessionController } from './fastify-session.controller';
 import { connectNodeRedis } from './redis-clients';
 
@@ -40,4 +41,9 @@ export function createFastifySessionMemory() {
 export async function createFastifySessionRedis(ctx: SetupContext) {
   const client = await connectNodeRedis(ctx.redisPort);
   return createWith(new ConnectRedisStore({ client, prefix: 'bench-fs:' }));
+}
+
+/** @fastify/session with session-file-store (an express-session store, which it takes). */
+export function createFastifySessionFile() {
+  return createWith(sessionFileStore(benchSessionDir('fastify-session-file')));
 }

@@ -3,8 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { MemoryStore, RedisStore, SessionModule, SessionModuleOptions, SessionStore } from '../../lib';
-import { BENCH_SECRET, SetupContext } from './bench-config';
+import {
+  FileStore,
+  MemoryStore,
+  RedisStore,
+  SessionModule,
+  SessionModuleOptions,
+  SessionStore,
+} from '../../lib';
+import { BENCH_SECRET, SetupContext, benchSessionDir } from './bench-config';
 import { NestSessionsController } from './nest-sessions.controller';
 
 /** An app module registering nest-sessions with `store`, `extra` and otherwise default options. */
@@ -36,4 +43,9 @@ export function createNestSessionsRedis(adapter: Adapter) {
     const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
     return createWith(adapter, new RedisStore({ client, prefix: `bench-ns-${adapter}:` }));
   };
+}
+
+/** nest-sessions with FileStore (default options: fsync on, no encryption) in a fresh directory. */
+export function createNestSessionsFile(adapter: Adapter) {
+  return () => createWith(adapter, new FileStore({ dir: benchSessionDir(`nest-sessions-${adapter}-file`) }));
 }

@@ -1,7 +1,7 @@
 // What each app setup is, for the runner and the report. The apps themselves are in bench/apps.
 
 /**
- * `store`: 'none' | 'memory' | 'redis'. `bare` is the same adapter's ceiling; `rival` is the
+ * `store`: 'none' | 'memory' | 'redis' | 'file'. `bare` is the same adapter's ceiling; `rival` is the
  * established library on the same adapter and store kind that the ratio column compares against.
  */
 export const SETUPS = [
@@ -17,6 +17,9 @@ export const SETUPS = [
   },
   { name: 'express-session-memory', adapter: 'express', library: 'express-session', store: 'memory' },
   { name: 'express-session-redis', adapter: 'express', library: 'express-session', store: 'redis' },
+  // FileStore (fsync on) against session-file-store, the file store express-session lists.
+  { name: 'nest-sessions-express-file', adapter: 'express', library: 'nest-sessions', store: 'file' },
+  { name: 'express-session-file', adapter: 'express', library: 'express-session', store: 'file' },
   { name: 'fastify-bare', adapter: 'fastify', library: 'bare', store: 'none' },
   { name: 'nest-sessions-fastify-memory', adapter: 'fastify', library: 'nest-sessions', store: 'memory' },
   { name: 'nest-sessions-fastify-redis', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
@@ -28,6 +31,8 @@ export const SETUPS = [
   },
   { name: 'fastify-session-memory', adapter: 'fastify', library: '@fastify/session', store: 'memory' },
   { name: 'fastify-session-redis', adapter: 'fastify', library: '@fastify/session', store: 'redis' },
+  { name: 'nest-sessions-fastify-file', adapter: 'fastify', library: 'nest-sessions', store: 'file' },
+  { name: 'fastify-session-file', adapter: 'fastify', library: '@fastify/session', store: 'file' },
 ].map((s) => ({
   ...s,
   bare: `${s.adapter}-bare`,

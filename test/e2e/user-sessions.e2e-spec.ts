@@ -21,6 +21,7 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
     const app = await createSessionTestApp(
       adapter,
       SessionModule.forRoot({
+        ...fixture.options,
         store: fixture.store,
         idFrom: ['cookie', 'header'],
         userLoader: async (userId) => {

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
-import { MemoryStore } from '../../lib';
-import type { SessionStore } from '../../lib';
+import { FileStore, MemoryStore } from '../../lib';
+import { userFile } from '../../lib/stores/file/file-user-index';
+import type { SessionModuleOptions, SessionStore } from '../../lib';
 import { RedisStore } from '../../lib/stores/redis';
 import { userIndexKeys } from '../../lib/stores/redis/redis-session-layout';
 import { startCluster, startRedisServer } from './redis-server';
@@ -11,6 +15,8 @@ export interface StoreFixture {
   /** Entries the user index holds for a user, live or not: shows the index does not leak. */
   indexSize(userId: string): Promise<number>;
   close(): Promise<void>;
+  /** Module options the store needs in these suites (merged under each test's own). */
+  options?: SessionModuleOptions;
 }
 
 export const memoryFixture = async (): Promise<StoreFixture> => {
@@ -20,6 +26,33 @@ export const memoryFixture = async (): Promise<StoreFixture> => {
     store,
     indexSize: async (userId) => users.get(userId)?.size ?? 0,
     close: async () => store.onApplicationShutdown(),
+  };
+};
+
+/** A FileStore in a temporary directory of its own, removed on close. */
+export const fileFixture = async (): Promise<StoreFixture> => {
+  const base = mkdtempSync(join(tmpdir(), 'file-store-fixture-'));
+  // Without fsync, to keep the suite's time down (10,000 logins); atomicity is the same.
+  const store = new FileStore({ dir: join(base, 'sessions'), fsync: false });
+  return {
+    store,
+    // 500 concurrent logins of one user (a test below) queue in libuv's 4 file system threads for
+    // longer than the default 1 s on a loaded machine: a test-load artefact, not an outage.
+    options: { storeTimeout: 10_000 },
+    indexSize: async (userId) => {
+      try {
+        const index = JSON.parse(readFileSync(join(store.dir, userFile(userId)), 'utf8')) as {
+          entries: unknown[];
+        };
+        return index.entries.length;
+      } catch {
+        return 0; // no index file: no entry
+      }
+    },
+    close: async () => {
+      store.onApplicationShutdown();
+      rmSync(base, { recursive: true, force: true });
+    },
   };
 };
 
@@ -54,6 +87,7 @@ export const redisClusterFixture = async (): Promise<StoreFixture> => {
 /** Every store the user-session suite runs on. */
 export const STORE_FIXTURES: Array<[string, () => Promise<StoreFixture>]> = [
   ['MemoryStore', memoryFixture],
+  ['FileStore', fileFixture],
   ['RedisStore (standalone)', redisFixture],
   ['RedisStore (Cluster)', redisClusterFixture],
 ];

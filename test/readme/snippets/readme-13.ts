@@ -1,15 +1,14 @@
-// Generated from README.md line 485 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 456 by test/readme/extract-snippets.mjs: edit the README.
 import { randomBytes } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import { SessionModule } from 'nest-sessions';
+import { FileStore, SessionModule } from 'nest-sessions';
 
-@Module({
-  imports: [
-    SessionModule.forRoot({
-      rolling: true, // the cookie follows the idle expiry
-      cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
-      genid: () => randomBytes(24).toString('base64url'),
-    }),
-  ],
-})
-export class AppModule {}
+SessionModule.forRoot({
+  store: new FileStore({
+    dir: '/var/lib/myapp/sessions', // created 0700 when missing
+    // optional, encryption at rest (AES-256-GCM): the first key seals, all of them open
+    encryptionKey: [process.env.SESSION_FILE_KEY!, process.env.SESSION_FILE_OLD_KEY!],
+  }),
+});
+
+// a key: 32 random bytes, as base64 (keep it out of the repository)
+console.log(randomBytes(32).toString('base64'));

@@ -1,0 +1,2 @@
+export { FileStore } from './file.store';
+export type { FileStoreKey, FileStoreOptions } from './file-store-options';
