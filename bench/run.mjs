@@ -7,7 +7,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from './lib/app-process.mjs';
-import { probe, redisRoundTrips, sanity, SCENARIOS } from './lib/driver.mjs';
+import { probe, redisRoundTrips, sanity } from './lib/driver.mjs';
 import { runMemory } from './lib/memory.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { buildReport } from './lib/report.mjs';
@@ -74,7 +74,7 @@ async function main() {
     for (const setup of SETUPS.filter((s) => !only || only.includes(s.name))) {
       try {
         const app = await startApp(setup.name, redis.port);
-        const check = await sanity(app.url);
+        const check = await sanity(app.url, setup);
         apps.push({ ...app, setup, sanity: check });
         log(`${setup.name} up (pid ${app.pid}) ${JSON.stringify(check)}`);
       } catch (err) {
@@ -91,7 +91,7 @@ async function main() {
     const roundTrips = {};
     for (const app of apps.filter((a) => a.setup.store === 'redis')) {
       roundTrips[app.name] = {};
-      for (const scenario of SCENARIOS) {
+      for (const scenario of app.setup.scenarios) {
         roundTrips[app.name][scenario] = await redisRoundTrips(app.url, scenario, redis.monitorDuring);
       }
       log(`redis round trips ${app.name}: ${JSON.stringify(roundTrips[app.name])}`);

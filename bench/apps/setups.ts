@@ -16,6 +16,7 @@ import {
   createNestSessionsMemory,
   createNestSessionsRedis,
 } from './nest-sessions.setup';
+import { createApolloBare, createNestSessionsApolloMemory } from './graphql.setup';
 
 export type SetupFactory = (ctx: SetupContext) => Promise<INestApplication>;
 
@@ -37,4 +38,6 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'fastify-session-redis': createFastifySessionRedis,
   'nest-sessions-fastify-file': createNestSessionsFile('fastify'),
   'fastify-session-file': createFastifySessionFile,
+  'apollo-bare': createApolloBare,
+  'nest-sessions-apollo-memory': createNestSessionsApolloMemory,
 };

@@ -1,7 +1,18 @@
 // Drives one app over HTTP: warm-up cookie, autocannon load runs, and the correctness probe.
 import autocannon from 'autocannon';
 
-export const SCENARIOS = ['read', 'write', 'create', 'untouched'];
+export const SCENARIOS = ['read', 'write', 'create', 'untouched', 'graphql-read'];
+
+/** `graphql-read`: the `read` scenario as a GraphQL query (POST /graphql) on an existing session. */
+const GRAPHQL_READ = JSON.stringify({ query: '{ read }' });
+
+/** How autocannon sends `scenario`: a GET of its route, or the GraphQL query. */
+function requestOf(base, scenario) {
+  if (scenario !== 'graphql-read') return { url: `${base}/${scenario}` };
+  return { url: `${base}/graphql`, method: 'POST', body: GRAPHQL_READ, json: true };
+}
+
+const withCookie = (scenario) => scenario === 'read' || scenario === 'write' || scenario === 'graphql-read';
 
 /** The `Cookie` header that replays a response's `Set-Cookie`s ('' when there are none). */
 function cookieOf(res) {
@@ -11,8 +22,11 @@ function cookieOf(res) {
     .join('; ');
 }
 
-async function get(url, cookie) {
-  const res = await fetch(url, { headers: cookie ? { cookie } : {} });
+/** A GET by default; `how` (from requestOf) for the GraphQL POST. */
+async function get(url, cookie, how = {}) {
+  const { method = 'GET', body: payload, json } = how;
+  const headers = { ...(cookie ? { cookie } : {}), ...(json ? { 'content-type': 'application/json' } : {}) };
+  const res = await fetch(url, { method, headers, body: payload });
   const body = await res.text();
   return { status: res.status, cookie: cookieOf(res), body };
 }
@@ -26,17 +40,24 @@ export async function sessionCookie(base) {
 
 /**
  * Checks each scenario does what it claims: /create sets a cookie, /read with it sees the value,
- * /untouched sets no cookie. A setup failing these would measure the wrong thing.
+ * /untouched sets no cookie; a GraphQL setup's query sees it too. A setup failing these would
+ * measure the wrong thing.
  */
-export async function sanity(base) {
+export async function sanity(base, setup = {}) {
   const cookie = await sessionCookie(base);
   const read = await get(`${base}/read`, cookie);
   const untouched = await get(`${base}/untouched`);
-  return {
+  const checks = {
     createSetsCookie: cookie !== '',
     readSeesValue: read.status === 200 && JSON.parse(read.body).n === 1,
     untouchedSetsNoCookie: untouched.status === 200 && untouched.cookie === '',
   };
+  if (setup.graphql) {
+    const { url, ...how } = requestOf(base, 'graphql-read');
+    const query = await get(url, cookie, how);
+    checks.graphqlReadSeesValue = query.status === 200 && JSON.parse(query.body).data?.read === 1;
+  }
+  return checks;
 }
 
 /**
@@ -44,13 +65,16 @@ export async function sanity(base) {
  * read and write replay one session cookie on every request.
  */
 export async function load(base, scenario, { duration, amount, connections }) {
-  const cookie = scenario === 'read' || scenario === 'write' ? await sessionCookie(base) : '';
+  const cookie = withCookie(scenario) ? await sessionCookie(base) : '';
+  const { url, method = 'GET', body, json } = requestOf(base, scenario);
   const result = await autocannon({
-    url: `${base}/${scenario}`,
+    url,
+    method,
+    body,
     connections,
     // autocannon ends a run on a sample tick (1 s by default): tick faster for a count of requests.
     ...(amount ? { amount, sampleInt: 100 } : { duration }),
-    headers: cookie ? { cookie } : {},
+    headers: { ...(cookie ? { cookie } : {}), ...(json ? { 'content-type': 'application/json' } : {}) },
   });
   const seconds = (result.finish - result.start) / 1000 || duration;
   return {
@@ -83,9 +107,10 @@ export async function probe(base, n = 100) {
  * the app sent per request, and commands its scripts ran inside Redis per request.
  */
 export async function redisRoundTrips(base, scenario, monitorDuring, n = 50) {
-  const cookie = scenario === 'read' || scenario === 'write' ? await sessionCookie(base) : '';
+  const cookie = withCookie(scenario) ? await sessionCookie(base) : '';
+  const { url, ...how } = requestOf(base, scenario);
   const counts = await monitorDuring(async () => {
-    for (let i = 0; i < n; i++) await get(`${base}/${scenario}`, cookie);
+    for (let i = 0; i < n; i++) await get(url, cookie, how);
   });
   return { sentPerRequest: counts.sent / n, inScriptsPerRequest: counts.inScripts / n };
 }

@@ -10,6 +10,7 @@ const verdict = (pass) => (pass === null ? 'not measured' : pass ? '**pass**' : 
 function throughputTables(rows) {
   const lines = [];
   for (const scenario of SCENARIOS) {
+    if (!rows.some((row) => row.scenario === scenario)) continue;
     lines.push(`### ${scenario}`, '');
     lines.push(
       '| setup | req/s | p50 ms | p99 ms | non-2xx | Redis sent/req | Redis cmd/req (INFO) | RSS MiB | x bare | x rival | app CPU µs/req | x bare (CPU) |',

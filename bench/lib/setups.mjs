@@ -33,11 +33,21 @@ export const SETUPS = [
   { name: 'fastify-session-redis', adapter: 'fastify', library: '@fastify/session', store: 'redis' },
   { name: 'nest-sessions-fastify-file', adapter: 'fastify', library: 'nest-sessions', store: 'file' },
   { name: 'fastify-session-file', adapter: 'fastify', library: '@fastify/session', store: 'file' },
+  // GraphQL (Apollo on Express), measured only on its own scenario: a query reading the session.
+  { name: 'apollo-bare', adapter: 'express', library: 'bare', store: 'none', graphql: true },
+  {
+    name: 'nest-sessions-apollo-memory',
+    adapter: 'express',
+    library: 'nest-sessions',
+    store: 'memory',
+    graphql: true,
+  },
 ].map((s) => ({
   ...s,
-  bare: `${s.adapter}-bare`,
+  bare: s.graphql ? 'apollo-bare' : `${s.adapter}-bare`,
+  scenarios: s.graphql ? ['graphql-read'] : ['read', 'write', 'create', 'untouched'],
   rival:
-    s.store === 'none'
+    s.store === 'none' || s.graphql
       ? undefined
       : s.adapter === 'express'
         ? `express-session-${s.store}`

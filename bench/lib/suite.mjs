@@ -1,5 +1,8 @@
 // The load rounds: every scenario on every app, interleaved, so all setups see the same noise.
 import { load, SCENARIOS } from './driver.mjs';
+
+/** The apps that run `scenario` (GraphQL setups run only their own). */
+const running = (apps, scenario) => apps.filter((app) => app.setup.scenarios.includes(scenario));
 import { cpuMs, rssKiB } from './processes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -18,12 +21,15 @@ function rotate(list, by) {
 export async function runRounds(apps, redis, config, log) {
   const opts = { connections: config.connections };
   for (const scenario of SCENARIOS) {
-    for (const app of apps) await load(app.url, scenario, { ...opts, amount: config.warmupRequests });
+    for (const app of running(apps, scenario))
+      await load(app.url, scenario, { ...opts, amount: config.warmupRequests });
   }
   const runs = [];
   for (let round = 1; round <= config.rounds; round++) {
     for (const scenario of SCENARIOS) {
-      for (const app of rotate(apps, round - 1 + SCENARIOS.indexOf(scenario))) {
+      const scenarioApps = running(apps, scenario);
+      if (scenarioApps.length === 0) continue;
+      for (const app of rotate(scenarioApps, round - 1 + SCENARIOS.indexOf(scenario))) {
         const before = await redis.commandsProcessed();
         const cpuBefore = cpuMs(app.pid);
         const result = await load(app.url, scenario, { ...opts, duration: config.duration });

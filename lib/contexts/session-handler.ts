@@ -4,6 +4,17 @@ import type { ActiveSession } from '../session/active-session';
 const logger = new Logger('SessionHandler');
 /** Marks a handler already wrapped (two `@Session()` parameters wrap it once). */
 const WRAPPED = Symbol('nest-sessions:wrapped-handler');
+/** Sessions their HTTP response saves once, before its head (GraphQL): the handler leaves them alone. */
+const savedByResponse = new WeakSet<object>();
+
+/**
+ * Marks a session as saved by its held HTTP response, not after each handler: GraphQL resolvers
+ * of one request run in parallel on one session, and a save after each would write it many times
+ * while others are still changing it.
+ */
+export function leaveSaveToResponse(session: object): void {
+  savedByResponse.add(session);
+}
 
 type Handler = ((...args: unknown[]) => unknown) & { [WRAPPED]?: true };
 
@@ -50,17 +61,21 @@ export function saveAfterHandler(target: object, key: string | symbol, index: nu
 
 /** The handler's result once the session is saved; the result itself when there is nothing to save. */
 function saveThen(session: ActiveSession | undefined, result: unknown): unknown {
-  const saving = session?.commit();
+  const saving = commit(session);
   return saving ? saving.then(() => result) : result;
 }
 
 async function saveAfterFailure(session: ActiveSession | undefined, error: unknown): Promise<never> {
   try {
-    await session?.commit();
+    await commit(session);
   } catch (saveError) {
     logger.error(`Session not saved after a failed handler: ${String(saveError)}`);
   }
   throw error;
+}
+
+function commit(session: ActiveSession | undefined): Promise<void> | undefined {
+  return session === undefined || savedByResponse.has(session) ? undefined : session.commit();
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { createParamDecorator } from '@nestjs/common';
+import { graphqlResolverSession } from './graphql-context';
 import { httpHandlerSession } from './http-context';
 import { saveAfterHandler } from './session-handler';
 
@@ -9,8 +10,13 @@ const sessionParameter = createParamDecorator((_data: unknown, context: Executio
   switch (type) {
     case 'http':
       return httpHandlerSession(context);
+    case 'graphql':
+      return graphqlResolverSession(context);
     default:
-      throw new Error(`@Session() has no session in a '${type}' context: sessions need an HTTP request`);
+      throw new Error(
+        `@Session() has no session in a '${type}' context (a microservice or other non-HTTP handler): ` +
+          'sessions need an HTTP request or a WebSocket handshake',
+      );
   }
 });
 

@@ -12,6 +12,17 @@ export function registerPlatformSessions(platform: object, sessions: RequestSess
 }
 
 export function platformSessionsOf(req: object): RequestSessions | undefined {
-  const platform = (req as { app?: object }).app ?? (req as { server?: object }).server;
-  return platform === undefined ? undefined : byPlatform.get(platform);
+  let platform: object | null | undefined =
+    (req as { app?: object }).app ?? (req as { server?: object }).server;
+  // A route a Fastify plugin registers (Mercurius's /graphql) sees its plugin's instance, which
+  // Fastify derives from the app's by prototype.
+  for (
+    let depth = 0;
+    platform && depth < 32;
+    depth++, platform = Object.getPrototypeOf(platform) as object | null
+  ) {
+    const sessions = byPlatform.get(platform);
+    if (sessions) return sessions;
+  }
+  return undefined;
 }
