@@ -1,15 +1,39 @@
-// Generated from README.md line 275 by test/readme/extract-snippets.mjs: edit the README.
-import { Module } from '@nestjs/common';
-import { SessionModule } from 'nest-sessions';
-import { findUserProfile } from './users';
+// Generated from README.md line 238 by test/readme/extract-snippets.mjs: edit the README.
+import { Args, Field, Int, Mutation, ObjectType, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Session } from 'nest-sessions';
 
-@Module({
-  imports: [
-    SessionModule.forRoot({
-      maxSessionsPerUser: 5, // a 6th login ends the oldest; 1 = single-session mode
-      userLoader: (userId) => findUserProfile(userId), // behind `await session.user()`
-      userCacheTtl: 5 * 60_000,
-    }),
-  ],
-})
-export class AppModule {}
+interface CartData {
+  items: string[];
+  added: number;
+}
+
+@ObjectType()
+export class Cart {
+  @Field(() => [String])
+  items!: string[];
+}
+
+@Resolver(() => Cart)
+export class CartResolver {
+  @Query(() => Cart)
+  cart(@Session() session: Session<CartData>): Cart {
+    return { items: session.get('items') ?? [] };
+  }
+
+  @Mutation(() => Int)
+  addItem(@Session() session: Session<CartData>, @Args('item') item: string): number {
+    session.set('items', [...(session.get('items') ?? []), item]);
+    return session.increment('added');
+  }
+
+  @Mutation(() => Boolean)
+  async login(@Session() session: Session, @Args('user') user: string): Promise<boolean> {
+    await session.login(user); // the new id goes out as the cookie on this response
+    return true;
+  }
+
+  @ResolveField(() => Boolean)
+  signedIn(@Session() session: Session): boolean {
+    return session.userId !== undefined; // the same session object as the query's
+  }
+}

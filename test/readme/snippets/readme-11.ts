@@ -1,23 +1,24 @@
-// Generated from README.md line 379 by test/readme/extract-snippets.mjs: edit the README.
-// main.ts (Express), with SessionModule.forRoot({ requestSession: true })
-import { NestFactory } from '@nestjs/core';
-import cookieParser from 'cookie-parser';
-import { doubleCsrf } from 'csrf-csrf';
-import { AppModule } from './app.module';
+// Generated from README.md line 401 by test/readme/extract-snippets.mjs: edit the README.
+import { Controller, Get, Module } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { RedisStore, SessionHealthIndicator, SessionModule } from 'nest-sessions';
 
-// requestSession: true puts the session on the request, as express-session did.
-type WithSession = { session: { id: string } };
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly sessions: SessionHealthIndicator,
+  ) {}
 
-export const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
-  getSecret: () => process.env.CSRF_SECRET!,
-  getSessionIdentifier: (req) => (req as unknown as WithSession).session.id,
-});
-
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.use(cookieParser());
-  app.use(doubleCsrfProtection); // POST without the token: 403; put generateCsrfToken(req, res) in your forms
-  await app.listen(3000);
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([() => this.sessions.check('sessions')]);
+  }
 }
 
-void bootstrap();
+@Module({
+  imports: [SessionModule.forRoot({ store: RedisStore.connect(process.env.REDIS_URL!) }), TerminusModule],
+  controllers: [HealthController],
+})
+export class AppModule {}

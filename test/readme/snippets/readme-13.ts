@@ -1,14 +1,23 @@
-// Generated from README.md line 456 by test/readme/extract-snippets.mjs: edit the README.
-import { randomBytes } from 'node:crypto';
-import { FileStore, SessionModule } from 'nest-sessions';
+// Generated from README.md line 477 by test/readme/extract-snippets.mjs: edit the README.
+// main.ts (Express), with SessionModule.forRoot({ requestSession: true })
+import { NestFactory } from '@nestjs/core';
+import cookieParser from 'cookie-parser';
+import { doubleCsrf } from 'csrf-csrf';
+import { AppModule } from './app.module';
 
-SessionModule.forRoot({
-  store: new FileStore({
-    dir: '/var/lib/myapp/sessions', // created 0700 when missing
-    // optional, encryption at rest (AES-256-GCM): the first key seals, all of them open
-    encryptionKey: [process.env.SESSION_FILE_KEY!, process.env.SESSION_FILE_OLD_KEY!],
-  }),
+// requestSession: true puts the session on the request, as express-session did.
+type WithSession = { session: { id: string } };
+
+export const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+  getSecret: () => process.env.CSRF_SECRET!,
+  getSessionIdentifier: (req) => (req as unknown as WithSession).session.id,
 });
 
-// a key: 32 random bytes, as base64 (keep it out of the repository)
-console.log(randomBytes(32).toString('base64'));
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule);
+  app.use(cookieParser());
+  app.use(doubleCsrfProtection); // POST without the token: 403; put generateCsrfToken(req, res) in your forms
+  await app.listen(3000);
+}
+
+void bootstrap();
