@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { SocketSessions } from './contexts/websocket/socket-sessions';
 import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
 import { SessionHealthIndicator } from './health/session-health.indicator';
 import { PlatformInstaller } from './http/request-session/platform.installer';
@@ -57,6 +58,7 @@ export const sessionProviders: Provider[] = [
   SessionInterceptor,
   SessionManager,
   PlatformInstaller,
+  SocketSessions,
   SessionHealthIndicator,
 ];
 

@@ -3,6 +3,7 @@ import { createParamDecorator } from '@nestjs/common';
 import { graphqlResolverSession } from './graphql-context';
 import { httpHandlerSession } from './http-context';
 import { saveAfterHandler } from './session-handler';
+import { webSocketHandlerSession } from './websocket-context';
 
 /** Finds the session for the context a handler runs in; one branch per kind of context. */
 const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
@@ -12,6 +13,8 @@ const sessionParameter = createParamDecorator((_data: unknown, context: Executio
       return httpHandlerSession(context);
     case 'graphql':
       return graphqlResolverSession(context);
+    case 'ws':
+      return webSocketHandlerSession(context);
     default:
       throw new Error(
         `@Session() has no session in a '${type}' context (a microservice or other non-HTTP handler): ` +
@@ -23,7 +26,9 @@ const sessionParameter = createParamDecorator((_data: unknown, context: Executio
 /**
  * Injects the request's `Session<T>`, loaded before the handler runs and saved after it, before
  * the response is written (also when the handler throws). It wraps this handler alone, so routes
- * without it pay nothing. Import it from 'nest-sessions' (`@nestjs/common` has a `Session` of its
+ * without it pay nothing. In a GraphQL resolver it is the HTTP request's session (one per
+ * operation, saved before the response); in a WebSocket message handler, the handshake's session,
+ * loaded fresh for each message and saved before the answer. Import it from 'nest-sessions' (`@nestjs/common` has a `Session` of its
  * own).
  *
  * @example

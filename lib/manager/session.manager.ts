@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
+import { SocketSessions } from '../contexts/websocket/socket-sessions';
 import { RequestSessions } from '../http/request-sessions';
 import { isSessionKey, sessionKey } from '../id/session-key';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
@@ -38,6 +39,7 @@ export class SessionManager {
     private readonly events: SessionEvents,
     private readonly users: UserSessions,
     private readonly profiles: UserProfiles,
+    private readonly sockets: SocketSessions,
   ) {}
 
   /** Session lifecycle events: created, regenerated, destroyed, expired (where the store can tell). */
@@ -49,9 +51,14 @@ export class SessionManager {
    * The request's session: the same object the handler's `@Session()` receives. Opened here (in a
    * guard, a middleware, a service), it is saved before the response's head leaves, and its id
    * goes out on that response. Pass the response when the request does not lead to it.
+   *
+   * In a gateway pass the client (socket.io `Socket`, ws `WebSocket`): its handshake's session,
+   * loaded fresh on every call (changes need `save()`); without a live session it is empty and
+   * `isNew`, and refuses writes (a socket cannot send a new id).
    */
   forRequest<T extends object = SessionData>(req: object, res?: object): Promise<Session<T>> {
-    return this.requests.forRequest(req, res) as unknown as Promise<Session<T>>;
+    const socket = res === undefined ? this.sockets.open(req) : undefined;
+    return (socket ?? this.requests.forRequest(req, res)) as unknown as Promise<Session<T>>;
   }
 
   /** A session by id, or null when it is unknown, expired or malformed. Changes need `save()`. */

@@ -102,6 +102,14 @@ export interface SessionModuleOptions {
    */
   requestSession?: boolean;
   /**
+   * Disconnects the WebSocket clients (socket.io, ws) whose handshake session ends on this
+   * instance: destroyed, logged out (also by `destroyByUser` from another device), expired, or
+   * moved to a new id (regenerate, login: a socket cannot learn the new id). Within a second of
+   * the end. Off: they stay connected and their next message sees no session.
+   * @default false
+   */
+  disconnectOnEnd?: boolean;
+  /**
    * Ms a loaded user profile stays cached.
    * @default 300_000 (5 minutes)
    */

@@ -28,6 +28,7 @@ export interface SessionSettings {
   readonly userLoader?: (userId: string) => Promise<unknown>;
   readonly userCacheTtl: number;
   readonly requestSession: boolean;
+  readonly disconnectOnEnd: boolean;
 }
 
 const DEFAULTS = {
@@ -61,6 +62,7 @@ const OPTION_KEYS: Record<keyof SessionModuleOptions, true> = {
   userLoader: true,
   userCacheTtl: true,
   requestSession: true,
+  disconnectOnEnd: true,
 };
 /**
  * `isGlobal` is the module builder's extra: `forRoot` strips it before the options reach us, and
@@ -140,6 +142,11 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
 
   const ids = idFormatOf(options.genid);
 
+  const disconnectOnEnd = options.disconnectOnEnd ?? false;
+  if (typeof disconnectOnEnd !== 'boolean') {
+    fail(`disconnectOnEnd must be a boolean, got '${String(disconnectOnEnd)}'`);
+  }
+
   const { maxSessionsPerUser, userLoader } = options;
   if (
     maxSessionsPerUser !== undefined &&
@@ -171,5 +178,6 @@ export function resolveSessionSettings(options: SessionModuleOptions = {}): Sess
     userLoader,
     userCacheTtl: positive('userCacheTtl', options.userCacheTtl ?? DEFAULTS.userCacheTtl),
     requestSession: options.requestSession === true,
+    disconnectOnEnd,
   });
 }
