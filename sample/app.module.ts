@@ -8,7 +8,7 @@ import { loadDemoUser } from './demo-users';
 import { DevicesController } from './devices.controller';
 import { HealthController } from './health.controller';
 import { HomeController } from './home.controller';
-import { RevocationsController } from './revocations.controller';
+import { RevocationsGateway } from './revocations.gateway';
 import { SignInRedirect } from './signed-in.guard';
 import { StoreUnavailablePage } from './store-unavailable.filter';
 
@@ -24,13 +24,16 @@ import { StoreUnavailablePage } from './store-unavailable.filter';
       ...(process.env.REDIS_URL ? { store: RedisStore.connect(process.env.REDIS_URL) } : {}),
       userLoader: loadDemoUser,
       userCacheTtl: 60_000,
+      // Sockets of a session that ends are disconnected: the pages' live "signed out" notice.
+      disconnectOnEnd: true,
     }),
     // The store logs its outages itself (once each); Terminus need not log every failed check.
     TerminusModule.forRoot({ logger: false }),
   ],
-  controllers: [HomeController, AuthController, DevicesController, RevocationsController, HealthController],
+  controllers: [HomeController, AuthController, DevicesController, HealthController],
   providers: [
     CsrfGuard,
+    RevocationsGateway,
     { provide: APP_FILTER, useClass: SignInRedirect },
     { provide: APP_FILTER, useClass: StoreUnavailablePage },
   ],

@@ -15,16 +15,17 @@ export function postForm(
 }
 
 /**
- * Shows a notice the moment this session is signed out elsewhere: the server pushes `revoked` on
- * /events (Server-Sent Events fed by `SessionManager.events$`), and the page's forms go away.
+ * Shows a notice the moment this session is signed out elsewhere: the page keeps a socket.io
+ * connection (see RevocationsGateway), which the server disconnects when the session ends.
  */
 const LIVE_NOTICE = `<p id="revoked-notice" role="alert" hidden></p>
+<script src="/socket.io/socket.io.js"></script>
 <script>
-  const source = new EventSource('/events');
-  source.addEventListener('revoked', (event) => {
-    source.close();
+  const socket = io({ transports: ['websocket'] });
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io server disconnect') return; // a network blip or a server restart reconnects
     const notice = document.getElementById('revoked-notice');
-    notice.textContent = event.data;
+    notice.textContent = 'This device was signed out from another device (or another tab).';
     notice.append(' ', Object.assign(document.createElement('a'), { href: '/', textContent: 'Sign in again' }));
     notice.hidden = false;
     document.querySelectorAll('main form').forEach((form) => form.remove());
