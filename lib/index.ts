@@ -14,6 +14,7 @@ export type { SessionInfo } from './users/session-info.interface';
 export { SessionManager } from './manager/session.manager';
 export type { CreateSessionOptions } from './manager/session.manager';
 export { SessionInterceptor } from './http/session.interceptor';
+export { SessionHealthIndicator } from './health/session-health.indicator';
 export type { SessionModuleOptions, SessionIdSource } from './options/session-module-options.interface';
 export type { SessionCookieOptions } from './cookie/cookie-attributes';
 export type { SessionEvent, SessionEventType } from './session/session-event.interface';

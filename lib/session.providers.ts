@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { SocketSessions } from './contexts/websocket/socket-sessions';
 import { InvalidSessionOptionsError } from './errors/invalid-session-options.error';
+import { SessionHealthIndicator } from './health/session-health.indicator';
 import { PlatformInstaller } from './http/request-session/platform.installer';
 import { RequestSessions } from './http/request-sessions';
 import { SessionInterceptor } from './http/session.interceptor';
@@ -35,7 +36,10 @@ async function resolveStore(options: SessionModuleOptions, moduleRef: ModuleRef)
   );
 }
 
-/** Settings, the store (as given and guarded), sessions, users, the request lifecycle and the manager. */
+/**
+ * Settings, the store (as given and guarded), sessions, users, the request lifecycle, the manager
+ * and the health indicator (which loads @nestjs/terminus only when it checks).
+ */
 export const sessionProviders: Provider[] = [
   { provide: SESSION_SETTINGS, useFactory: resolveSessionSettings, inject: [SESSION_MODULE_OPTIONS] },
   { provide: SessionStore, useFactory: resolveStore, inject: [SESSION_MODULE_OPTIONS, ModuleRef] },
@@ -57,6 +61,7 @@ export const sessionProviders: Provider[] = [
   SessionManager,
   PlatformInstaller,
   SocketSessions,
+  SessionHealthIndicator,
 ];
 
 /** What modules that use sessions need: `@Session()` attaches the interceptor, which needs these. */
@@ -66,4 +71,5 @@ export const sessionExports = [
   SESSION_SETTINGS,
   RequestSessions,
   SessionInterceptor,
+  SessionHealthIndicator,
 ];

@@ -16,7 +16,8 @@ const LAYERS: string[][] = [
   ['http'],
   // Where a session is opened for a handler: HTTP, GraphQL, WebSocket messages (@Session()).
   ['contexts'],
-  ['manager'],
+  // What apps inject: SessionManager, and SessionHealthIndicator (Terminus, loaded on first check).
+  ['manager', 'health'],
   ['.'],
   // nest-sessions/testing, a separate entry: it may import stores and below, and nothing imports it.
   ['testing'],

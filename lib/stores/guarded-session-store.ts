@@ -15,9 +15,16 @@ import {
   isCountingStore,
   isFreshnessStore,
   isPeekableStore,
+  isPingableStore,
   isSharedCacheStore,
   isUserIndexStore,
 } from './session-store';
+
+/**
+ * What a store without `ping()` is asked for in its place: a key of a session key's shape that no
+ * session id hashes to, so the read finds nothing, on every store, at the cost of one lookup.
+ */
+const PROBE_KEY = 'nest-sessions-health-probe'.padEnd(43, '_');
 
 /**
  * The configured store, wrapped once: every call runs within `storeTimeout`, and a failure or a
@@ -102,6 +109,21 @@ export class GuardedSessionStore {
   destroyByUser(userId: string, exceptKey?: string): Promise<string[]> {
     const store = this.capability(isUserIndexStore, 'destroyByUser', 'keep a user index');
     return this.call('destroyByUser', () => store.destroyByUser(userId, exceptKey));
+  }
+
+  /**
+   * Whether the store answers within `storeTimeout`, for health checks: its `ping()`, or on a
+   * store without one (see `canPing`) a `load` of a key no session has. Never a count or a scan.
+   */
+  ping(): Promise<void> {
+    const { store } = this;
+    if (isPingableStore(store)) return this.call('ping', () => store.ping());
+    return this.call('ping', () => store.load(PROBE_KEY).then(() => undefined));
+  }
+
+  /** Whether the store has its own `ping()` (`PingableStore`). */
+  get canPing(): boolean {
+    return isPingableStore(this.store);
   }
 
   /** Whether the store keeps a user index (`UserBinding` rules apply only then). */

@@ -4,6 +4,7 @@ import type { SessionStore, UserBinding } from '../stores/session-store';
 import {
   isCountingStore,
   isPeekableStore,
+  isPingableStore,
   isSharedCacheStore,
   isUserIndexStore,
 } from '../stores/session-store';
@@ -30,7 +31,7 @@ function needing<S extends SessionStore>(
   };
 }
 
-/** The optional capabilities: `count`, the user index and the shared cache. */
+/** The optional capabilities: `peek`, `ping`, `count`, the user index and the shared cache. */
 export function describeCapabilities({ describe, it }: ConformanceRunner, fx: ConformanceFixture): void {
   it(
     'answers a peek as load would, or not at all, when it can peek (PeekableStore only)',
@@ -48,6 +49,16 @@ export function describeCapabilities({ describe, it }: ConformanceRunner, fx: Co
       await sleep(250);
       const expired = store.peek(short);
       assert.ok(expired === null || expired === undefined, 'an expired session is not handed over');
+    }),
+  );
+
+  it(
+    'answers ping, changing nothing, when it supports ping (PingableStore only)',
+    needing(fx, isPingableStore, 'PingableStore', async (store) => {
+      const key = await fx.create({ kept: '1' });
+      await store.ping();
+      await store.ping();
+      assert.equal((await fx.data(key)).kept, '1');
     }),
   );
 

@@ -3,6 +3,7 @@ import { applySessionChanges } from '../apply-session-changes';
 import type {
   CountingStore,
   PeekableStore,
+  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -64,7 +65,13 @@ function storedBytes(key: string, text: string): number {
  */
 export class MemoryStore
   extends SessionStore
-  implements CountingStore, PeekableStore, UserIndexStore, SharedCacheStore, OnApplicationShutdown
+  implements
+    CountingStore,
+    PeekableStore,
+    UserIndexStore,
+    SharedCacheStore,
+    PingableStore,
+    OnApplicationShutdown
 {
   private readonly maxSessions: number;
   private readonly maxBytes: number;
@@ -144,6 +151,9 @@ export class MemoryStore
     this.remove(key, text);
     return memorySessionExpiry(text) > Date.now();
   }
+
+  /** Always answers: the sessions live in this process. */
+  async ping(): Promise<void> {}
 
   async count(): Promise<number> {
     this.sweep(Infinity);

@@ -15,6 +15,7 @@ export interface SessionCommands {
   status: string;
   isCluster?: boolean;
   options: { keyPrefix?: string };
+  ping(): Promise<string>;
   hgetall(key: string): Promise<unknown>;
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
   zrange(key: string, start: number, stop: number): Promise<string[]>;

@@ -4,6 +4,7 @@ import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from '
 import type {
   CountingStore,
   FreshnessStore,
+  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -86,7 +87,13 @@ const SCAN_COUNT = 1_000;
  */
 export class RedisStore
   extends SessionStore
-  implements CountingStore, UserIndexStore, SharedCacheStore, FreshnessStore, OnApplicationShutdown
+  implements
+    CountingStore,
+    UserIndexStore,
+    SharedCacheStore,
+    FreshnessStore,
+    PingableStore,
+    OnApplicationShutdown
 {
   private readonly logger = new Logger('RedisStore');
   private readonly client: SessionCommands;
@@ -268,6 +275,14 @@ export class RedisStore
     if (reply !== DestroyReply.Destroyed) return false;
     if (userId != null) await this.users.remove(String(userId), key);
     return true;
+  }
+
+  /**
+   * One PING (to a node of a Cluster), sent under the same rules as every other call: it fails at
+   * once while the connection is down or reconnecting. For health checks: never a scan.
+   */
+  async ping(): Promise<void> {
+    await this.runner.run('ping', (c) => c.ping());
   }
 
   /**

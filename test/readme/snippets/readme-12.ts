@@ -1,0 +1,8 @@
+// Generated from README.md line 445 by test/readme/extract-snippets.mjs: edit the README.
+import { Module } from '@nestjs/common';
+import { SessionModule } from 'nest-sessions';
+
+@Module({
+  imports: [SessionModule.forRoot({ requestSession: true })], // instead of app.use(session({ ... }))
+})
+export class AppModule {}
