@@ -58,7 +58,7 @@ export class SessionFactory {
     origin?: () => SessionOrigin,
   ): ActiveSession | undefined {
     if (!presented || writer?.issuable === false) return this.fresh(writer, origin);
-    const stored = this.repository.peekLive(presented.key);
+    const stored = this.repository.peekLive(presented.key, presented.freshness);
     if (stored === undefined) return undefined;
     return stored ? this.loaded(presented, stored, writer, origin) : this.fresh(writer, origin);
   }

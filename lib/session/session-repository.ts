@@ -47,8 +47,8 @@ export class SessionRepository {
    * `loadLive`'s answer at once when the store holds the session in this process; undefined
    * when it takes a load.
    */
-  peekLive(key: string): StoredSession | null | undefined {
-    const stored = this.store.peek(key);
+  peekLive(key: string, freshness?: string): StoredSession | null | undefined {
+    const stored = this.store.peek(key, freshness);
     if (!stored) return stored;
     return isAlive(stored.meta, Date.now(), this.settings) ? stored : null;
   }

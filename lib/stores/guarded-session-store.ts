@@ -66,10 +66,10 @@ export class GuardedSessionStore {
    * The session at once when the store holds it in this process (see `PeekableStore`); undefined
    * when only `load` can tell. A store that throws fails the call as `load` would (503).
    */
-  peek(key: string): StoredSession | null | undefined {
+  peek(key: string, freshness?: string): StoredSession | null | undefined {
     if (!this.peekable) return undefined;
     try {
-      const session = this.peekable.peek(key);
+      const session = this.peekable.peek(key, freshness);
       if (this.failures > 0 && session !== undefined) this.recordRecovery();
       return session;
     } catch (error) {

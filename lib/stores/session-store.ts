@@ -160,9 +160,9 @@ export interface PeekableStore {
   /**
    * What `load(key)` would answer, given synchronously when known without I/O: the session, or
    * null when it is unknown or expired. Undefined when only `load` can tell. May throw as `load`
-   * rejects.
+   * rejects. `freshness`: as for `FreshnessStore.loadFresh` (a cached copy older is not served).
    */
-  peek(key: string): StoredSession | null | undefined;
+  peek(key: string, freshness?: string): StoredSession | null | undefined;
 }
 
 /**

@@ -63,6 +63,20 @@ describe('RedisStore near-cache', () => {
     expect(store.nearCacheStats.invalidations).toBeGreaterThan(before.invalidations);
   });
 
+  it("hands over a cached session at once (peek), never one older than the client's token", async () => {
+    const store = await nearStore();
+    const key = storeKey();
+    expect(store.peek(key)).toBeUndefined(); // unknown here: only a load can tell
+    await store.apply(key, sets({ n: 1 }), expiry(), meta());
+    await store.load(key);
+    expect(store.peek(key)?.data.get('n')).toBe('1');
+    expect(store.peek(key, store.freshness(key) ?? '1')?.data.get('n')).toBe('1');
+    // A client that wrote a later version elsewhere: the copy is not served at once.
+    expect(store.peek(key, '99')).toBeUndefined();
+    await admin.hset(`near:{${key}}`, 'd:n', '2', 'm:version', 5);
+    await waitUntil('the invalidation', async () => store.peek(key) === undefined, 5_000, 5);
+  });
+
   it('keeps its own write in the copy (one command), and a touch of a cached session is deferred', async () => {
     const store = await nearStore();
     const other = await nearStore();

@@ -4,6 +4,7 @@ import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from '
 import type {
   CountingStore,
   FreshnessStore,
+  PeekableStore,
   PingableStore,
   SessionChanges,
   SessionExpiry,
@@ -92,6 +93,7 @@ export class RedisStore
     UserIndexStore,
     SharedCacheStore,
     FreshnessStore,
+    PeekableStore,
     PingableStore,
     OnApplicationShutdown
 {
@@ -198,6 +200,15 @@ export class RedisStore
     const live = found && found.session.meta.expiresAt > Date.now() ? found : null;
     if (ticket) near?.loaded(ticket, live);
     return live?.session ?? null;
+  }
+
+  /**
+   * A near-cache hit, at once (no promise): the handler then runs in the request's own turn.
+   * Undefined on a miss, without a near-cache, or in a subclass that overrides `load`.
+   */
+  peek(key: string, freshness?: string): StoredSession | undefined {
+    if (!this.near || this.load !== RedisStore.prototype.load) return undefined;
+    return this.near.lookup(key, freshness);
   }
 
   /**
