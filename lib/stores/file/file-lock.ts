@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@nestjs/common';
-import { isCode } from './atomic-file';
+import { isCode, TEMP_SUFFIX } from './atomic-file';
 import { fsCall, uniqueSuffix, writeAll } from './fs-calls';
 
 /** Suffix of lock files; a broken stale lock is renamed to `<lock>.<random>.stale` first. */
@@ -76,20 +76,28 @@ export class FileLocks {
   private async acquire(name: string): Promise<string> {
     const path = join(this.dir, name + LOCK_SUFFIX);
     const token = `${process.pid} ${HOST} ${Date.now()} ${uniqueSuffix()}`;
+    // The lock is born whole: its owner is written to a temporary file first, then linked in place
+    // (link fails when the lock exists), so a crash never leaves a lock that names no owner.
+    const temp = `${path}.${uniqueSuffix()}${TEMP_SUFFIX}`;
+    const fd = await fsCall.open(temp, 'wx', 0o600);
+    try {
+      try {
+        await writeAll(fd, Buffer.from(token));
+      } finally {
+        await fsCall.close(fd).catch(() => undefined);
+      }
+      return await this.linkInPlace(name, path, temp, token);
+    } finally {
+      // Also after a failed write (a full disk): nothing of it stays behind.
+      await fsCall.unlink(temp).catch(() => undefined);
+    }
+  }
+
+  private async linkInPlace(name: string, path: string, temp: string, token: string): Promise<string> {
     const deadline = Date.now() + this.timeout;
     for (let attempt = 0; ; attempt++) {
       try {
-        const fd = await fsCall.open(path, 'wx', 0o600);
-        try {
-          await writeAll(fd, Buffer.from(token));
-        } catch (err) {
-          // A lock file we created but could not fill (a full disk) would look held for
-          // staleAfter: remove it.
-          await fsCall.close(fd).catch(() => undefined);
-          await fsCall.unlink(path).catch(() => undefined);
-          throw err;
-        }
-        await fsCall.close(fd);
+        await fsCall.link(temp, path);
         return token;
       } catch (err) {
         if (!isCode(err, 'EEXIST')) throw err;
