@@ -8,7 +8,8 @@ export { SESSION_MODULE_OPTIONS } from './session.module-definition';
 /** `@Session()` injects the request's session; `Session<T>` is its type (one name, as for Nest's own). */
 export const Session = SessionDecorator;
 export type Session<T extends object = SessionData> = SessionShape<T>;
-export type { SessionData, NumericKeys, LoginOptions } from './session/session.interface';
+export type { SessionData, NumericKeys, LoginOptions, SessionWriter } from './session/session.interface';
+export type { SessionParameterOptions } from './contexts/session.decorator';
 export type { SessionValue } from './session/session.interface';
 export type { SessionInfo } from './users/session-info.interface';
 export { SessionManager } from './manager/session.manager';
@@ -26,6 +27,7 @@ export {
   isPingableStore,
   isSealingStore,
   isSharedCacheStore,
+  isUnreadWriteStore,
   isUserIndexStore,
 } from './stores/session-store';
 export type {
@@ -41,6 +43,9 @@ export type {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UnreadWriteResult,
+  UnreadWriteRules,
+  UnreadWriteStore,
   UserBinding,
   UserIndexStore,
 } from './stores/session-store';

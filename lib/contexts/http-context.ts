@@ -1,8 +1,15 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { platformSessionsOf } from '../http/platform-sessions';
+import type { ActiveSession } from '../session/active-session';
+import { SessionWriterView } from '../session/session-writer-view';
 
-/** The session of an HTTP handler's request: loaded once per request, saved after the handler. */
-export function httpHandlerSession(context: ExecutionContext): unknown {
+const writerOf = (session: ActiveSession) => new SessionWriterView(session);
+
+/**
+ * The session of an HTTP handler's request: loaded once per request (unless `load` is false and
+ * loading would take a store call), saved after the handler.
+ */
+export function httpHandlerSession(context: ExecutionContext, load = true): unknown {
   const http = context.switchToHttp();
   const req = http.getRequest<object>();
   const sessions = platformSessionsOf(req);
@@ -13,5 +20,7 @@ export function httpHandlerSession(context: ExecutionContext): unknown {
     );
   }
   // A promise here is awaited by Nest before the handler runs.
-  return sessions.forHandler(req, http.getResponse());
+  const session = sessions.forHandler(req, http.getResponse(), load);
+  if (load) return session;
+  return session instanceof Promise ? session.then(writerOf) : writerOf(session);
 }

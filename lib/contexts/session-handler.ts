@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { ActiveSession } from '../session/active-session';
 
 const logger = new Logger('SessionHandler');
 /** Marks a handler already wrapped (two `@Session()` parameters wrap it once). */
@@ -14,6 +13,11 @@ const savedByResponse = new WeakSet<object>();
  */
 export function leaveSaveToResponse(session: object): void {
   savedByResponse.add(session);
+}
+
+/** What a handler's session parameter is: a session, or the writer view of one; both commit. */
+interface Committable {
+  commit(): Promise<void> | undefined;
 }
 
 type Handler = ((...args: unknown[]) => unknown) & { [WRAPPED]?: true };
@@ -35,7 +39,7 @@ export function saveAfterHandler(target: object, key: string | symbol, index: nu
     const original = owner[key] as Handler;
     if (typeof original !== 'function' || original[WRAPPED]) return;
     const wrapped: Handler = function (this: unknown, ...args: unknown[]) {
-      const session = args[index] as ActiveSession | undefined;
+      const session = args[index] as Committable | undefined;
       let result: unknown;
       try {
         result = original.apply(this, args);
@@ -60,12 +64,12 @@ export function saveAfterHandler(target: object, key: string | symbol, index: nu
 }
 
 /** The handler's result once the session is saved; the result itself when there is nothing to save. */
-function saveThen(session: ActiveSession | undefined, result: unknown): unknown {
+function saveThen(session: Committable | undefined, result: unknown): unknown {
   const saving = commit(session);
   return saving ? saving.then(() => result) : result;
 }
 
-async function saveAfterFailure(session: ActiveSession | undefined, error: unknown): Promise<never> {
+async function saveAfterFailure(session: Committable | undefined, error: unknown): Promise<never> {
   try {
     await commit(session);
   } catch (saveError) {
@@ -74,7 +78,7 @@ async function saveAfterFailure(session: ActiveSession | undefined, error: unkno
   throw error;
 }
 
-function commit(session: ActiveSession | undefined): Promise<void> | undefined {
+function commit(session: Committable | undefined): Promise<void> | undefined {
   return session === undefined || savedByResponse.has(session) ? undefined : session.commit();
 }
 

@@ -5,23 +5,39 @@ import { httpHandlerSession } from './http-context';
 import { saveAfterHandler } from './session-handler';
 import { webSocketHandlerSession } from './websocket-context';
 
+/** Options of `@Session()`. */
+export interface SessionParameterOptions {
+  /**
+   * `false` for a handler that only writes its session (`set`, `delete`, `increment`, `clear`)
+   * and never reads it: the session is not loaded before the handler, and its changes are saved
+   * as one delta checked by the store (expiry, `maxSessionBytes`). On RedisStore the request then
+   * costs one round trip instead of two. Type the parameter `SessionWriter<T>`. Reads throw. Where
+   * the session is at hand anyway (MemoryStore, a near-cache hit, a guard loaded it, no id) and
+   * in GraphQL resolvers and gateways, it is the loaded session.
+   * @default true
+   */
+  load?: boolean;
+}
+
 /** Finds the session for the context a handler runs in; one branch per kind of context. */
-const sessionParameter = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const type = context.getType<string>();
-  switch (type) {
-    case 'http':
-      return httpHandlerSession(context);
-    case 'graphql':
-      return graphqlResolverSession(context);
-    case 'ws':
-      return webSocketHandlerSession(context);
-    default:
-      throw new Error(
-        `@Session() has no session in a '${type}' context (a microservice or other non-HTTP handler): ` +
-          'sessions need an HTTP request or a WebSocket handshake',
-      );
-  }
-});
+const sessionParameter = createParamDecorator(
+  (options: SessionParameterOptions | undefined, context: ExecutionContext) => {
+    const type = context.getType<string>();
+    switch (type) {
+      case 'http':
+        return httpHandlerSession(context, options?.load !== false);
+      case 'graphql':
+        return graphqlResolverSession(context);
+      case 'ws':
+        return webSocketHandlerSession(context);
+      default:
+        throw new Error(
+          `@Session() has no session in a '${type}' context (a microservice or other non-HTTP handler): ` +
+            'sessions need an HTTP request or a WebSocket handshake',
+        );
+    }
+  },
+);
 
 /**
  * Injects the request's `Session<T>`, loaded before the handler runs and saved after it, before
@@ -37,10 +53,18 @@ const sessionParameter = createParamDecorator((_data: unknown, context: Executio
  * visit(@Session() session: Session<{ visits: number }>) {
  *   return { visits: session.increment('visits') };
  * }
+ *
+ * @Post('seen')
+ * seen(@Session({ load: false }) session: SessionWriter<{ seen: number }>) {
+ *   session.increment('seen'); // never read: one store call on RedisStore
+ * }
  * ```
  */
-export function Session(): ParameterDecorator {
-  const parameter = sessionParameter();
+export function Session(options?: SessionParameterOptions): ParameterDecorator {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('@Session() takes an options object, e.g. @Session({ load: false })');
+  }
+  const parameter = sessionParameter(options);
   return (target, propertyKey, index) => {
     parameter(target, propertyKey, index);
     if (propertyKey !== undefined) saveAfterHandler(target, propertyKey, index);

@@ -76,25 +76,28 @@ export class RequestSessions {
       state = this.open(req, incoming);
     }
     this.holdUntilSaved(state, req, res);
-    return state.loaded;
+    return state.loaded?.isUnread ? undefined : state.loaded;
   }
 
   /** Whether the request presents a well-formed (and signed) id, which takes a store call to open. */
   presentsId(req: object): boolean {
     const state = (req as SessionRequest)[REQUEST_SESSION_STATE];
-    return state ? state.loaded === undefined : this.incoming(req as SessionRequest).id !== undefined;
+    if (state) return state.loaded === undefined || state.loaded.isUnread;
+    return this.incoming(req as SessionRequest).id !== undefined;
   }
 
   /**
    * The request's session for a `@Session()` handler, which saves it itself after it runs: at once
-   * when it is already there (fresh, or loaded by a guard), else once loaded.
+   * when it is already there (fresh, or loaded by a guard), else once loaded. Without `load` (a
+   * handler that only writes), a session the store would have to load is handed over unread.
    */
-  forHandler(request: object, res: unknown): ActiveSession | Promise<ActiveSession> {
+  forHandler(request: object, res: unknown, load = true): ActiveSession | Promise<ActiveSession> {
     const req = request as SessionRequest;
-    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req), load);
     state.saved = true;
     state.writer.bind(res);
-    return state.loaded ?? sessionPromise(state);
+    const { loaded } = state;
+    return loaded && !(load && loaded.isUnread) ? loaded : sessionPromise(state);
   }
 
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
@@ -140,7 +143,7 @@ export class RequestSessions {
     return readSessionId(req, this.settings, this.verified);
   }
 
-  private open(req: SessionRequest, incoming: IncomingSessionId): RequestSessionState {
+  private open(req: SessionRequest, incoming: IncomingSessionId, load = true): RequestSessionState {
     const writer = new ResponseIdWriter(this.settings, req, incoming.source, this.sealed.enabled);
     const presented =
       incoming.id !== undefined && incoming.key !== undefined
@@ -150,9 +153,11 @@ export class RequestSessions {
     // The client carries the session itself (CookieStore), or no id, or a store holding the
     // session in this process: the session exists at once, for synchronous readers too, and the
     // handler runs without waiting a turn.
-    const now = this.sealed.enabled
+    let now = this.sealed.enabled
       ? this.sealed.open(incoming.sealed, incoming.source, writer, originOf)
       : this.factory.openNow(presented, writer, originOf);
+    // Only `openNow` leaves it undefined, and only for a presented id.
+    if (!now && !load) now = this.factory.unread(presented!, writer, originOf);
     const state: RequestSessionState = { writer, saved: false, loaded: now };
     if (!now) {
       state.session = this.factory
@@ -164,9 +169,11 @@ export class RequestSessions {
   }
 }
 
-/** The request's session as a promise, whether it is loaded or still loading. */
+/** The request's session as a promise, loaded (or read in, if it was handed over unread). */
 function sessionPromise(state: RequestSessionState): Promise<ActiveSession> {
-  return (state.session ??= Promise.resolve(state.loaded!));
+  if (state.session) return state.session;
+  const session = state.loaded!;
+  return (state.session = session.isUnread ? session.read().then(() => session) : Promise.resolve(session));
 }
 
 function origin(req: HttpRequestLike): SessionOrigin {

@@ -160,3 +160,68 @@ describe('Session over corrupt stored values', () => {
     expect(s.get('name')).toBe('Ada');
   });
 });
+
+describe('a session not loaded (@Session({ load: false }))', () => {
+  /** A stored session holding `values`, and an unread session object over its id. */
+  async function storedThenUnread(values: Partial<Cart>, factory = defaults.factory) {
+    const s = fresh(factory);
+    for (const [k, v] of Object.entries(values)) s.set(k as 'name', v as string);
+    await s.save();
+    const unread = factory.unread({ id: s.id, key: s.handle }) as unknown as ActiveSession<Cart>;
+    return { stored: s, unread };
+  }
+
+  it('saves its writes over the stored data it never read (a store without applyUnread reads it in)', async () => {
+    const { stored, unread } = await storedThenUnread({ name: 'Ada', visits: 2, items: ['a'] });
+    unread.increment('visits', 3);
+    unread.delete('items');
+    unread.set('profile', { city: 'Oslo' });
+    await unread.commit();
+    const loaded = (await defaults.store.load(stored.handle))!;
+    expect(Object.fromEntries([...loaded.data].map(([k, v]) => [k, JSON.parse(v) as unknown]))).toEqual({
+      name: 'Ada',
+      visits: 5,
+      profile: { city: 'Oslo' },
+    });
+    expect(unread.id).toBe(stored.id);
+  });
+
+  it('refuses reads until read in, and commits nothing when nothing was written', async () => {
+    const { unread } = await storedThenUnread({ name: 'Ada' });
+    expect(() => unread.get('name')).toThrow(/not loaded.*@Session\(\)/);
+    expect(() => unread.all()).toThrow(/not loaded/);
+    expect(Number.isNaN(unread.increment('visits'))).toBe(true);
+    const quiet = (await storedThenUnread({ name: 'Bo' })).unread;
+    expect(quiet.commit()).toBeUndefined();
+    await quiet.read();
+    expect(quiet.get('name')).toBe('Bo');
+  });
+
+  it('reads the stored data in before regenerate, so the new id keeps it', async () => {
+    const { stored, unread } = await storedThenUnread({ name: 'Ada' });
+    unread.set('visits', 1);
+    await unread.regenerate();
+    expect(unread.id).not.toBe(stored.id);
+    expect(unread.all()).toEqual({ name: 'Ada', visits: 1 });
+    expect(await defaults.store.load(stored.handle)).toBeNull();
+  });
+
+  it('goes on as a new session holding its writes when its id names no live session', async () => {
+    const { stored, unread } = await storedThenUnread({ name: 'Ada' });
+    await stored.destroy();
+    unread.set('name', 'Bo');
+    await unread.commit();
+    expect(unread.id).not.toBe(stored.id);
+    expect(unread.isNew).toBe(false);
+    expect(unread.all()).toEqual({ name: 'Bo' });
+  });
+
+  it('answers 413 at the save when its writes no longer fit over the stored data', async () => {
+    const small = await sessionsWith({ maxSessionBytes: 200 });
+    const { stored, unread } = await storedThenUnread({ name: 'x'.repeat(120) }, small.factory);
+    unread.set('items', ['y'.repeat(100)]);
+    await expect(unread.commit()).rejects.toBeInstanceOf(SessionTooLargeError);
+    const loaded = (await small.store.load(stored.handle))!;
+    expect([...loaded.data.keys()]).toEqual(['name']);
+  });
+});

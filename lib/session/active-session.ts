@@ -1,6 +1,7 @@
 import type { SessionSettings } from '../options/session-settings';
 import { sessionKey } from '../id/session-key';
 import type { SessionMeta, UserBinding } from '../stores/session-store';
+import { SessionTooLargeError } from '../errors/session-too-large.error';
 import { cookieExpiry, nextExpiry } from './expiry';
 import { SessionData } from './session-data';
 import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
@@ -43,8 +44,19 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     private stored: boolean,
     private readonly writer?: SessionIdWriter,
     private readonly origin: () => SessionOrigin = () => ({}),
+    /**
+     * Not loaded (`@Session({ load: false })`): the client's id is known, its data and metadata
+     * are not. It takes writes, saved as one delta the store checks (see `UnreadWriteStore`);
+     * anything that needs the stored session reads it in first.
+     */
+    private unread = false,
   ) {
-    this.data = this.dataOver(base);
+    this.data = this.dataOver(base, !unread);
+  }
+
+  /** Internal: whether the session still has to be read in before anything but a write. */
+  get isUnread(): boolean {
+    return this.unread;
   }
 
   get id(): string {
@@ -68,10 +80,12 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
+    this.assertRead('get');
     return this.data.get(key) as T[K] | undefined;
   }
 
   has(key: keyof T & string): boolean {
+    this.assertRead('has');
     return this.data.has(key);
   }
 
@@ -91,12 +105,15 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   }
 
   all(): Readonly<Partial<T>> {
+    this.assertRead('all');
     return this.data.all() as Readonly<Partial<T>>;
   }
 
+  /** On a session not loaded, the delta is recorded and NaN returned: the stored value is unknown. */
   increment(key: NumericKeys<T>, by = 1): number {
     this.assertOpen();
-    return this.data.increment(key, by);
+    const value = this.data.increment(key, by);
+    return this.unread ? NaN : value;
   }
 
   /** Explicit: stores even a new, empty session (its id is about to be used). */
@@ -110,9 +127,15 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     this.flushers.push(flush);
   }
 
+  /** Internal: reads in a session that was not loaded (see `unread`); nothing for one that was. */
+  read(): Promise<void> {
+    return this.unread ? this.serially(() => this.readIn()) : Promise.resolve();
+  }
+
   /** Drops this request's unsaved changes and reads the stored session again. */
   reload(): Promise<void> {
     return this.serially(async () => {
+      this.unread = false;
       if (this.state !== 'open' || !this.stored) return;
       const stored = await this.services.repository.loadLive(this.currentKey);
       if (!stored) return this.lose();
@@ -132,7 +155,10 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   }
 
   regenerate(): Promise<void> {
-    return this.serially(() => this.moveToNewId({}));
+    return this.serially(async () => {
+      await this.readIn();
+      await this.moveToNewId({});
+    });
   }
 
   /**
@@ -143,6 +169,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   renew(): Promise<void> {
     return this.serially(async () => {
       this.assertOpen();
+      await this.readIn();
       if (this.state === 'open' && this.stored) {
         await this.services.repository.destroy(
           this.currentKey,
@@ -150,19 +177,17 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
           this.meta.userId === undefined ? 'destroyed' : 'logout',
         );
       }
-      const now = Date.now();
-      const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...this.origin() };
-      this.meta = { ...meta, ...nextExpiry(meta, now, this.services.settings) };
-      this.currentId = this.services.settings.ids.generate();
-      this.currentKey = sessionKey(this.currentId);
+      this.startOver();
       this.data = this.dataOver(new Map());
-      this.stored = false;
       this.state = 'open';
     });
   }
 
   destroy(): Promise<void> {
-    return this.serially(() => this.end('destroyed'));
+    return this.serially(async () => {
+      await this.readIn();
+      await this.end('destroyed');
+    });
   }
 
   login(userId: string, options: LoginOptions = {}): Promise<void> {
@@ -178,6 +203,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       }
     }
     return this.serially(async () => {
+      await this.readIn();
       const previous = this.currentKey;
       const meta: Partial<SessionMeta> = { ...this.origin(), userId, createdAt: Date.now() };
       if (ttl !== undefined) meta.ttl = ttl;
@@ -188,7 +214,10 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   }
 
   logout(): Promise<void> {
-    return this.serially(() => this.end('logout'));
+    return this.serially(async () => {
+      await this.readIn();
+      await this.end('logout');
+    });
   }
 
   async user<U = unknown>(): Promise<U | undefined> {
@@ -264,6 +293,12 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
 
   private async persist(storeIfEmpty: boolean): Promise<void> {
     if (this.state !== 'open') return;
+    if (this.unread) {
+      // Nothing written: nothing to save, and its expiry is unknown here, so it is left alone.
+      if (!this.data.changed) return;
+      if (this.services.repository.writesUnread) return this.writeUnread();
+      await this.readIn();
+    }
     if (!this.stored) {
       if (!(this.data.changed || storeIfEmpty)) return;
       if (this.writer?.issuable === false) return; // never stored: its id could not reach the client
@@ -289,6 +324,61 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
   }
 
+  /**
+   * Saves the changes of a session never read as one store step that also checks it is alive and
+   * within the size limit. A client whose id named no live session goes on as a new session
+   * holding these changes, as a load would have made it.
+   */
+  private async writeUnread(): Promise<void> {
+    const { repository, settings } = this.services;
+    const now = Date.now();
+    const write = this.data.pendingWrite();
+    const limit = this.services.dataLimit ?? { bytes: settings.maxSessionBytes, name: undefined };
+    const result = await repository.writeUnread(this.currentKey, write.changes, now, limit.bytes);
+    if (result.status === 'too-large') {
+      throw new SessionTooLargeError('', result.bytes, limit.bytes, limit.name);
+    }
+    if (result.status === 'absent') {
+      this.unread = false;
+      this.startOver();
+      this.data.rebase(new Map());
+      if (!(await this.storeAs(this.currentId, this.currentKey, this.meta))) this.lose();
+      return;
+    }
+    this.meta = result.meta;
+    this.data.saved(write);
+    this.stampFreshness(now);
+    if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
+  }
+
+  /**
+   * Reads in a session that was not loaded: its stored data goes under this request's changes
+   * (a 413 if they no longer fit); when the id names no live session, it goes on as a new one
+   * holding them. Nothing for a session that was loaded.
+   */
+  private async readIn(): Promise<void> {
+    if (!this.unread || this.state !== 'open') return;
+    const stored = await this.services.repository.loadLive(this.currentKey);
+    this.unread = false;
+    if (stored) {
+      this.meta = stored.meta;
+      this.data.rebase(stored.data);
+    } else {
+      this.startOver();
+      this.data.rebase(new Map());
+    }
+  }
+
+  /** A new id and fresh metadata, not stored yet (the data is the caller's to set). */
+  private startOver(): void {
+    const now = Date.now();
+    const meta: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now, ...this.origin() };
+    this.meta = { ...meta, ...nextExpiry(meta, now, this.services.settings) };
+    this.currentId = this.services.settings.ids.generate();
+    this.currentKey = sessionKey(this.currentId);
+    this.stored = false;
+  }
+
   /** Hands the client the store's token of the write just made, when the store gives one. */
   private stampFreshness(now: number): void {
     const token = this.services.repository.freshness(this.currentKey);
@@ -308,11 +398,11 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     this.data.discard();
   }
 
-  private dataOver(base: ReadonlyMap<string, string>): SessionData {
+  private dataOver(base: ReadonlyMap<string, string>, known = true): SessionData {
     const { dataLimit, settings } = this.services;
     return dataLimit
-      ? new SessionData(base, dataLimit.bytes, dataLimit.name)
-      : new SessionData(base, settings.maxSessionBytes);
+      ? new SessionData(base, dataLimit.bytes, dataLimit.name, known)
+      : new SessionData(base, settings.maxSessionBytes, undefined, known);
   }
 
   private flush(): void {
@@ -330,6 +420,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   private commitNeeded(): boolean {
     if (this.state !== 'open') return false;
     if (this.data.changed) return true;
+    if (this.unread) return false;
     if (!this.stored) return this.services.settings.saveUninitialized;
     return this.touchDue(nextExpiry(this.meta, Date.now(), this.services.settings).expiresAt);
   }
@@ -337,6 +428,16 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   /** Whether an unchanged session's expiry has moved enough to be worth a store touch. */
   private touchDue(expiresAt: number): boolean {
     return expiresAt - this.meta.expiresAt >= this.services.settings.touchInterval;
+  }
+
+  /** Reads need the stored data: a session injected with `@Session({ load: false })` has none. */
+  private assertRead(method: string): void {
+    if (this.unread) {
+      throw new Error(
+        `session.${method}() on a session that was not loaded: @Session({ load: false }) takes writes only; ` +
+          'use @Session() to read',
+      );
+    }
   }
 
   private assertOpen(): void {

@@ -41,7 +41,24 @@ export class SessionData {
     private readonly maxBytes: number,
     /** What `maxBytes` is, for the error: `maxSessionBytes` unless a store allows less. */
     private readonly limitName?: string,
+    /**
+     * False while `base` is not the stored data but only what this request wrote of it (a session
+     * not loaded: `@Session({ load: false })`): deletes are then always recorded.
+     */
+    private baseKnown = true,
   ) {}
+
+  /**
+   * The stored data, read at last under this request's changes (a session that was not loaded).
+   * Throws a 413 when the changes on top of it pass `maxBytes`.
+   */
+  rebase(base: ReadonlyMap<string, string>): void {
+    this.base = base;
+    this.baseKnown = true;
+    this.bytes = undefined;
+    const bytes = this.measure();
+    if (bytes > this.maxBytes) throw new SessionTooLargeError('', bytes, this.maxBytes, this.limitName);
+  }
 
   get changed(): boolean {
     return this.tracked !== undefined && !this.tracked.empty;
@@ -83,7 +100,8 @@ export class SessionData {
     this.changes.set.delete(key);
     this.changes.increment.delete(key);
     // Once a write has been taken, the store may hold keys `base` does not show yet.
-    if (!this.changes.clear && (this.base.has(key) || this.writesTaken)) this.changes.delete.add(key);
+    if (!this.changes.clear && (this.base.has(key) || this.writesTaken || !this.baseKnown))
+      this.changes.delete.add(key);
   }
 
   clear(): void {
@@ -158,13 +176,21 @@ export class SessionData {
     return delta === undefined ? stored : JSON.stringify(storedNumber(stored) + delta);
   }
 
+  /** Bytes of the stored JSON as this request would leave it (on a base not read: its own values). */
+  private measure(): number {
+    let bytes = 2; // the braces
+    for (const [k, v] of this.base) if (!this.tracked?.hides(k)) bytes += entryBytes(k, v);
+    for (const [k, v] of this.tracked?.set ?? []) bytes += entryBytes(k, v);
+    for (const k of this.tracked?.increment.keys() ?? []) {
+      const stored = this.base.get(k);
+      bytes += entryBytes(k, this.effective(k)!) - (stored === undefined ? 0 : entryBytes(k, stored));
+    }
+    return bytes;
+  }
+
   /** Tracks the stored size and refuses a write that would pass `maxBytes`. */
   private resize(key: string, json: string | undefined): void {
-    if (this.bytes === undefined) {
-      this.bytes = 2; // the braces
-      for (const [k, v] of this.base) if (!this.changes.hides(k)) this.bytes += entryBytes(k, v);
-      for (const [k, v] of this.changes.set) this.bytes += entryBytes(k, v);
-    }
+    this.bytes ??= this.measure();
     const before = this.effective(key);
     const next =
       this.bytes -

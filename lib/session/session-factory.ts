@@ -82,6 +82,26 @@ export class SessionFactory {
     );
   }
 
+  /**
+   * A session that is not loaded (`@Session({ load: false })`): `presented`'s id, with no data or
+   * metadata yet. Its writes are saved as one delta the store checks against the stored session.
+   */
+  unread(presented: PresentedId, writer?: SessionIdWriter, origin?: () => SessionOrigin): ActiveSession {
+    const now = Date.now();
+    const unknown: SessionMeta = { createdAt: now, expiresAt: now, lastSeenAt: now };
+    return new ActiveSession(
+      this.services,
+      presented.id,
+      presented.key,
+      unknown,
+      new Map(),
+      true,
+      writer,
+      origin,
+      true,
+    );
+  }
+
   /** A new session with a fresh id; stored at its first save with changes. */
   fresh(
     writer?: SessionIdWriter,

@@ -6,6 +6,7 @@ import type {
   SessionExpiry,
   SessionMeta,
   StoredSession,
+  UnreadWriteResult,
   UserBinding,
 } from '../stores/session-store';
 import { InvalidSessionOptionsError } from '../errors/invalid-session-options.error';
@@ -82,6 +83,28 @@ export class SessionRepository {
   /** Applies a delta to a stored session; false when it is gone (nothing is revived). */
   write(key: string, changes: SessionChanges, expiry: SessionExpiry): Promise<boolean> {
     return this.store.apply(key, changes, expiry);
+  }
+
+  /**
+   * Whether the store can apply a write to a session nobody read first, checking its expiry and
+   * size in the same step (one store call for a request that only writes).
+   */
+  get writesUnread(): boolean {
+    return this.store.writesUnread;
+  }
+
+  /**
+   * Applies a delta to a session this request never read, if it is still alive by the module's
+   * rules and stays within `maxBytes` (only when `writesUnread`).
+   */
+  writeUnread(
+    key: string,
+    changes: SessionChanges,
+    now: number,
+    maxBytes: number,
+  ): Promise<UnreadWriteResult> {
+    const { idleTimeout, absoluteTimeout } = this.settings;
+    return this.store.applyUnread(key, changes, { now, idleTimeout, absoluteTimeout, maxBytes });
   }
 
   /** The token of this process's last write of `key`, for the client to present next time. */

@@ -112,3 +112,23 @@ export interface LoginOptions {
   /** Idle timeout in ms for this session instead of the module's `idleTimeout`. */
   ttl?: number;
 }
+
+/**
+ * The session of a handler that only writes (`@Session({ load: false })`): the request never
+ * reads it, so it is not loaded before the handler, and its changes go to the store as one delta
+ * at the end, checked there against the session's expiry and `maxSessionBytes`. On RedisStore the
+ * whole request is then one round trip; on other stores the session is loaded at the save. A
+ * client whose id names no live session gets a new session holding these changes, as with
+ * `Session`.
+ */
+export interface SessionWriter<T extends object = SessionData> {
+  /** Throws a TypeError for a value that is not JSON-serialisable and a 413 past `maxSessionBytes`. */
+  set<K extends keyof T & string>(key: K, value: SessionValue<T[K]>): void;
+  delete(key: keyof T & string): void;
+  /** Drops every key stored before this request. */
+  clear(): void;
+  /** Adds `by` to the stored number at save (concurrent increments all count); returns nothing: nothing was read. */
+  increment(key: NumericKeys<T>, by?: number): void;
+  /** Persists now; otherwise saving happens after the handler. */
+  save(): Promise<void>;
+}

@@ -9,6 +9,8 @@ import type {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UnreadWriteResult,
+  UnreadWriteRules,
   UserBinding,
 } from './session-store';
 import {
@@ -17,6 +19,7 @@ import {
   isPeekableStore,
   isPingableStore,
   isSharedCacheStore,
+  isUnreadWriteStore,
   isUserIndexStore,
 } from './session-store';
 
@@ -86,6 +89,17 @@ export class GuardedSessionStore {
     binding?: UserBinding,
   ): Promise<boolean> {
     return this.call('apply', () => this.store.apply(key, changes, expiry, create, binding));
+  }
+
+  /** A write to a session not read first, checked by the store (see `UnreadWriteStore`). */
+  applyUnread(key: string, changes: SessionChanges, rules: UnreadWriteRules): Promise<UnreadWriteResult> {
+    const store = this.capability(isUnreadWriteStore, 'applyUnread', 'write a session it did not load');
+    return this.call('apply', () => store.applyUnread(key, changes, rules));
+  }
+
+  /** Whether the store checks writes to sessions not read first (`UnreadWriteStore`). */
+  get writesUnread(): boolean {
+    return isUnreadWriteStore(this.store);
   }
 
   touch(key: string, expiry: SessionExpiry): Promise<boolean> {

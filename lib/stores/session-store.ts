@@ -181,6 +181,37 @@ export interface FreshnessStore {
   loadFresh(key: string, freshness: string): Promise<StoredSession | null>;
 }
 
+/** What a store checks for a write made without reading the session first (`UnreadWriteStore`). */
+export interface UnreadWriteRules {
+  /** The request's time (epoch ms): the new expiry counts from it. */
+  now: number;
+  /** The module's idle timeout (ms); a session's own `ttl` replaces it. */
+  idleTimeout: number;
+  /** The module's absolute timeout (ms), counted from `createdAt` (a longer own `ttl` stretches it). */
+  absoluteTimeout: number;
+  /** Most bytes the data may take as one JSON object once changed (`maxSessionBytes`). */
+  maxBytes: number;
+}
+
+/** What `applyUnread` did. */
+export type UnreadWriteResult =
+  /** Written; `meta` is the session's metadata after it (the new expiry included). */
+  | { status: 'applied'; meta: SessionMeta }
+  /** No live session under the key (unknown, foreign, or past its expiry): nothing written. */
+  | { status: 'absent' }
+  /** The data would take `bytes`, over `maxBytes`: nothing written. */
+  | { status: 'too-large'; bytes: number };
+
+/**
+ * A store that applies a request's changes to a session the request never read (a handler that
+ * only writes: `@Session({ load: false })`), checking in the same atomic step what a load would
+ * have checked: the session is alive by `rules`, and stays within `rules.maxBytes`. The whole
+ * request is then one store call. Without it the module loads the session first, then applies.
+ */
+export interface UnreadWriteStore {
+  applyUnread(key: string, changes: SessionChanges, rules: UnreadWriteRules): Promise<UnreadWriteResult>;
+}
+
 /** A session as a sealing store puts it in the value a client carries: its id travels with it. */
 export interface SealedSession {
   /** The session's id (`session.id`), random like any other, kept inside the sealed value. */
@@ -241,6 +272,10 @@ export function isPingableStore(store: SessionStore): store is SessionStore & Pi
 
 export function isPeekableStore(store: SessionStore): store is SessionStore & PeekableStore {
   return hasMethods(store, 'peek');
+}
+
+export function isUnreadWriteStore(store: SessionStore): store is SessionStore & UnreadWriteStore {
+  return hasMethods(store, 'applyUnread');
 }
 
 /** A stateless store that seals the session into what the client carries (`CookieStore`). */

@@ -18,7 +18,7 @@ import { sets } from './session-changes';
  * A test that runs only on a store with the capability `is` recognises; on another it is marked
  * skipped where the runner can (see `skipRunningTest`) and otherwise passes without asserting.
  */
-function needing<S extends SessionStore>(
+export function needing<S extends SessionStore>(
   fx: ConformanceFixture,
   is: (store: SessionStore) => store is S,
   capability: string,

@@ -1,6 +1,7 @@
 import { describeCapabilities } from './capability-conformance';
 import { describeRequiredMethods } from './core-conformance';
 import { ConformanceFixture } from './conformance-fixture';
+import { describeUnreadWrites } from './unread-write-conformance';
 import type { ConformanceRunner, StoreUnderTest } from './conformance-runner';
 
 /**
@@ -10,7 +11,7 @@ import type { ConformanceRunner, StoreUnderTest } from './conformance-runner';
  * The store is made by `createStore` on first use (no before-all hook needed) and shared by the
  * block's tests, which run in order; it is closed in `runner.after` when given, else by a last
  * test, `closes the store`. Tests of an optional capability (`CountingStore`, `UserIndexStore`,
- * `SharedCacheStore`) say so in their names and are skipped on a store without it: reported as
+ * `SharedCacheStore`, `UnreadWriteStore`) say so in their names and are skipped on a store without it: reported as
  * skipped by Vitest and node:test, passed without asserting by Jest.
  *
  * @example
@@ -29,6 +30,7 @@ export function describeStoreConformance(
     if (runner.after) runner.after(() => fx.close());
     describeRequiredMethods(runner, fx);
     describeCapabilities(runner, fx);
+    describeUnreadWrites(runner, fx);
     if (!runner.after) runner.it('closes the store', () => fx.close());
   });
 }

@@ -17,6 +17,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Session, SessionManager, SessionModule, SessionModuleOptions } from '../../lib';
+import type { SessionWriter } from '../../lib';
 
 export type AdapterName = 'express' | 'fastify';
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
@@ -114,6 +115,42 @@ class TestController {
   @UseGuards(SessionReadingGuard)
   guarded(@Session() session: Session<TestData>, @Req() req: { sessionSeenByGuard?: unknown }) {
     return { same: req.sessionSeenByGuard === session, id: session.id };
+  }
+
+  @Post('blind/incr')
+  async blindIncr(@Session({ load: false }) session: SessionWriter<TestData>) {
+    await someIo();
+    session.increment('n');
+    return { ok: true };
+  }
+
+  @Post('blind/set/:key')
+  blindSet(
+    @Session({ load: false }) session: SessionWriter,
+    @Param('key') key: string,
+    @Query('value') value?: string,
+  ) {
+    session.set(key, value ?? key);
+    return { ok: true };
+  }
+
+  @Post('blind/delete/:key')
+  blindDelete(@Session({ load: false }) session: SessionWriter, @Param('key') key: string) {
+    session.delete(key);
+    return { ok: true };
+  }
+
+  /** Misuse: a read on a session that was not loaded. */
+  @Get('blind/read')
+  blindRead(@Session({ load: false }) session: SessionWriter<TestData>) {
+    return { n: (session as unknown as Session<TestData>).get('n') };
+  }
+
+  @Post('blind/guarded')
+  @UseGuards(SessionReadingGuard)
+  blindGuarded(@Session({ load: false }) session: SessionWriter<TestData>) {
+    session.increment('n');
+    return { ok: true };
   }
 
   @Post('service/:item')

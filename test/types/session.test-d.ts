@@ -7,7 +7,9 @@ import {
   type NumericKeys,
   type SessionData,
   type SessionManager,
+  type SessionParameterOptions,
   type SessionValue,
+  type SessionWriter,
 } from '../../lib';
 
 /** An interface, not a type literal: it has no implicit index signature. */
@@ -241,13 +243,57 @@ describe('the session around the data', () => {
 
 describe('one name for the decorator and the type', () => {
   it('Session() is a parameter decorator and Session<T> the type it injects', () => {
-    expectTypeOf(Session).toEqualTypeOf<() => ParameterDecorator>();
+    expectTypeOf(Session).toEqualTypeOf<(options?: SessionParameterOptions) => ParameterDecorator>();
     class Controller {
       visit(@Session() session: Session<Cart>) {
         return session.increment('visits');
       }
     }
     expectTypeOf<Controller['visit']>().parameter(0).toEqualTypeOf<Session<Cart>>();
+  });
+});
+
+describe('SessionWriter<T>: @Session({ load: false })', () => {
+  const writer = {} as SessionWriter<Cart>;
+  it('takes writes, typed as on Session<T>', () => {
+    writer.set('visits', 1);
+    writer.delete('items');
+    writer.clear();
+    expectTypeOf(writer.save()).toEqualTypeOf<Promise<void>>();
+    // @ts-expect-error the value type is checked
+    writer.set('visits', 'one');
+    // @ts-expect-error only numeric keys count
+    writer.increment('items');
+  });
+
+  it('has no reads, and increment returns nothing (nothing was read)', () => {
+    expectTypeOf(writer.increment('visits')).toEqualTypeOf<void>();
+    // @ts-expect-error no get on a session that was not loaded
+    void writer.get('visits');
+    // @ts-expect-error no all()
+    void writer.all();
+    // @ts-expect-error no id: it may change at save
+    void writer.id;
+  });
+
+  it('a bare SessionWriter increments any key', () => {
+    const bare = {} as SessionWriter;
+    bare.increment('anything', 2);
+  });
+
+  it('a Session is usable where a SessionWriter is expected', () => {
+    assertType<SessionWriter<Cart>>({} as Session<Cart>);
+  });
+
+  it('@Session({ load: false }) takes only known options', () => {
+    class Controller {
+      seen(@Session({ load: false }) session: SessionWriter<Cart>) {
+        session.increment('visits');
+      }
+    }
+    expectTypeOf<Controller['seen']>().parameter(0).toEqualTypeOf<SessionWriter<Cart>>();
+    // @ts-expect-error load is a boolean
+    Session({ load: 'no' });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type {
   ApplyReply,
+  ApplyUnreadReply,
   DestroyReply,
   IndexUserReply,
   SessionScriptName,
@@ -32,6 +33,10 @@ export interface SessionCommands {
     exec(): Promise<[Error | null, unknown][] | null>;
   };
   nestSessionsApply(key: string, ...args: Arg[]): Promise<[ApplyReply, number]>;
+  nestSessionsApplyUnread(
+    key: string,
+    ...args: Arg[]
+  ): Promise<[ApplyUnreadReply, ...(number | string | null)[]]>;
   nestSessionsTouch(key: string, ...args: Arg[]): Promise<TouchReply>;
   nestSessionsDestroy(key: string): Promise<[DestroyReply, (string | null)?]>;
   nestSessionsIndexUser(

@@ -20,6 +20,7 @@ import { DATA_FIELD, MARKER_FIELD, META_FIELD, VERSION_FIELD } from './redis-ses
 /** The scripts by the ioredis command each is registered as. */
 export const SESSION_SCRIPTS = {
   nestSessionsApply: { file: 'apply-session', numberOfKeys: 1 },
+  nestSessionsApplyUnread: { file: 'apply-unread-session', numberOfKeys: 1 },
   nestSessionsTouch: { file: 'touch-session', numberOfKeys: 1 },
   nestSessionsDestroy: { file: 'destroy-session', numberOfKeys: 1 },
   nestSessionsIndexUser: { file: 'index-user-session', numberOfKeys: 2 },
@@ -31,6 +32,13 @@ export type SessionScriptName = keyof typeof SESSION_SCRIPTS;
 /** What `apply-session.lua` replies first (then the session's version). */
 export const ApplyReply = { Foreign: -1, Absent: 0, Applied: 1, Created: 2 } as const;
 export type ApplyReply = (typeof ApplyReply)[keyof typeof ApplyReply];
+
+/**
+ * What `apply-unread-session.lua` replies first. After `Applied`: the version, createdAt,
+ * expiresAt, ttl or null, userId or null; after `TooLarge`: the bytes the data would take.
+ */
+export const ApplyUnreadReply = { TooLarge: -2, Foreign: -1, Absent: 0, Applied: 1 } as const;
+export type ApplyUnreadReply = (typeof ApplyUnreadReply)[keyof typeof ApplyUnreadReply];
 
 /** What `touch-session.lua` replies. */
 export const TouchReply = { Foreign: -1, Absent: 0, Touched: 1 } as const;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SessionMeta, StoredSession } from '../session-store';
+import type { SessionChanges, SessionMeta, StoredSession } from '../session-store';
 
 /**
  * How sessions sit in Redis. One hash per session, `<prefix>{<key>}`: the braces make the whole
@@ -64,6 +64,20 @@ export function createMetaPairs(meta: SessionMeta): string[] {
     if (value !== undefined) pairs.push(META_FIELD + name, String(value));
   }
   return pairs;
+}
+
+/**
+ * A change set as the write scripts take it: `counts` (clear flag, then the numbers of deleted
+ * fields, set pairs and increment pairs) and `fields` (the deleted names, the set pairs, the
+ * increment pairs), each name under DATA_FIELD.
+ */
+export function changeArgs(changes: SessionChanges): { counts: (string | number)[]; fields: string[] } {
+  const counts = [changes.clear ? '1' : '0', changes.delete.size, changes.set.size, changes.increment.size];
+  const fields: string[] = [];
+  for (const name of changes.delete) fields.push(DATA_FIELD + name);
+  for (const [name, json] of changes.set) fields.push(DATA_FIELD + name, json);
+  for (const [name, by] of changes.increment) fields.push(DATA_FIELD + name, String(by));
+  return { counts, fields };
 }
 
 /** Thrown by the parsers below: the key holds something that is not a session of ours. */

@@ -12,6 +12,9 @@ import type {
   SharedCacheStore,
   StoredSession,
   StoredSessionEntry,
+  UnreadWriteResult,
+  UnreadWriteRules,
+  UnreadWriteStore,
   UserBinding,
   UserIndexStore,
 } from '../session-store';
@@ -20,14 +23,14 @@ import type { SessionCommands } from './redis-connection';
 import { CommandRunner, defineSessionCommands, isWrongType } from './redis-connection';
 import {
   CorruptSessionError,
-  DATA_FIELD,
   cacheKey,
+  changeArgs,
   createMetaPairs,
   parseVersionedSession,
   sessionKey,
   sessionPattern,
 } from './redis-session-layout';
-import { ApplyReply, DestroyReply, TouchReply } from './redis-scripts';
+import { ApplyReply, ApplyUnreadReply, DestroyReply, TouchReply } from './redis-scripts';
 import { RedisUserIndex } from './redis-user-index';
 import type { NearCacheOptions, NearCacheStats } from './near-cache';
 import { NO_NEAR_CACHE_STATS } from './near-cache';
@@ -95,6 +98,7 @@ export class RedisStore
     FreshnessStore,
     PeekableStore,
     PingableStore,
+    UnreadWriteStore,
     OnApplicationShutdown
 {
   private readonly logger = new Logger('RedisStore');
@@ -232,19 +236,9 @@ export class RedisStore
     create?: SessionMeta,
     binding?: UserBinding,
   ): Promise<boolean> {
-    const args: (string | number)[] = [
-      ...expiryArgs(expiry),
-      changes.clear ? '1' : '0',
-      changes.delete.size,
-      changes.set.size,
-      changes.increment.size,
-    ];
+    const { counts, fields } = changeArgs(changes);
     const createPairs = create ? createMetaPairs(create) : [];
-    args.push(createPairs.length / 2);
-    for (const name of changes.delete) args.push(DATA_FIELD + name);
-    for (const [name, json] of changes.set) args.push(DATA_FIELD + name, json);
-    for (const [name, by] of changes.increment) args.push(DATA_FIELD + name, String(by));
-    args.push(...createPairs);
+    const args = [...expiryArgs(expiry), ...counts, createPairs.length / 2, ...fields, ...createPairs];
 
     const hash = sessionKey(this.prefix, key);
     const near = this.near;
@@ -267,6 +261,48 @@ export class RedisStore
       return this.users.add(create.userId, key, create.createdAt, () => this.destroy(key), binding);
     }
     return reply === ApplyReply.Applied || reply === ApplyReply.Created;
+  }
+
+  /**
+   * One script call that checks the session is alive by `rules` and within `rules.maxBytes`, then
+   * applies the changes and moves its expiry: a write with no load before it.
+   */
+  async applyUnread(
+    key: string,
+    changes: SessionChanges,
+    rules: UnreadWriteRules,
+  ): Promise<UnreadWriteResult> {
+    const { counts, fields } = changeArgs(changes);
+    const { now, idleTimeout, absoluteTimeout, maxBytes } = rules;
+    const args = [now, idleTimeout, absoluteTimeout, maxBytes, ...counts, ...fields];
+    const hash = sessionKey(this.prefix, key);
+    const near = this.near;
+    near?.cancelTouch(key);
+    const ticket = near?.cache.begin(key);
+    let reply: Awaited<ReturnType<SessionCommands['nestSessionsApplyUnread']>>;
+    try {
+      reply = await this.runner.run('apply', (c) => c.nestSessionsApplyUnread(hash, ...args));
+    } catch (err) {
+      if (ticket) {
+        near?.cache.end(ticket);
+        near?.cache.forget(key);
+      }
+      throw err;
+    }
+    const [result, ...rest] = reply;
+    if (result !== ApplyUnreadReply.Applied) {
+      if (ticket) near?.cache.end(ticket);
+      if (result === ApplyUnreadReply.TooLarge) return { status: 'too-large', bytes: Number(rest[0]) };
+      if (result === ApplyUnreadReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
+      return { status: 'absent' };
+    }
+    const [version, createdAt, expiresAt, ttl, userId] = rest;
+    const meta: SessionMeta = { createdAt: Number(createdAt), expiresAt: Number(expiresAt), lastSeenAt: now };
+    if (ttl != null) meta.ttl = Number(ttl);
+    if (userId != null) meta.userId = String(userId);
+    // A cached copy one version behind plus these changes is the stored session (see `applied`).
+    if (ticket) near?.applied(ticket, ApplyReply.Applied, Number(version), changes, meta);
+    return { status: 'applied', meta };
   }
 
   /** One script call; with the near-cache, a cached session's touch is deferred and pipelined. */
