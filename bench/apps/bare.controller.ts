@@ -13,6 +13,11 @@ export class BareController {
     return { count: 1 };
   }
 
+  @Get('write-only')
+  writeOnly() {
+    return { ok: true };
+  }
+
   @Get('create')
   create() {
     return { n: 1 };

@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { Session } from '../../lib';
+import type { SessionWriter } from '../../lib';
 
 /** Every value the bench stores is a number, so any key may be incremented. */
 type BenchData = Record<string, number>;
@@ -15,6 +16,13 @@ export class NestSessionsController {
   @Get('write')
   write(@Session() session: Session<BenchData>) {
     return { count: session.increment('count') };
+  }
+
+  /** A write that never reads: no load first (RedisStore: one script call in all). */
+  @Get('write-only')
+  writeOnly(@Session({ load: false }) session: SessionWriter<BenchData>) {
+    session.increment('count');
+    return { ok: true };
   }
 
   @Get('create')

@@ -1,7 +1,8 @@
 // Drives one app over HTTP: warm-up cookie, autocannon load runs, and the correctness probe.
 import autocannon from 'autocannon';
 
-export const SCENARIOS = ['read', 'write', 'create', 'untouched', 'graphql-read'];
+/** `write-only`: an increment with `@Session({ load: false })` (nest-sessions' memory and Redis setups). */
+export const SCENARIOS = ['read', 'write', 'write-only', 'create', 'untouched', 'graphql-read'];
 
 /** `graphql-read`: the `read` scenario as a GraphQL query (POST /graphql) on an existing session. */
 const GRAPHQL_READ = JSON.stringify({ query: '{ read }' });
@@ -12,7 +13,7 @@ function requestOf(base, scenario) {
   return { url: `${base}/graphql`, method: 'POST', body: GRAPHQL_READ, json: true };
 }
 
-const withCookie = (scenario) => scenario === 'read' || scenario === 'write' || scenario === 'graphql-read';
+const withCookie = (scenario) => ['read', 'write', 'write-only', 'graphql-read'].includes(scenario);
 
 /** The `Cookie` header that replays a response's `Set-Cookie`s ('' when there are none). */
 function cookieOf(res) {

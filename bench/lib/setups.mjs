@@ -4,6 +4,15 @@
  * `store`: 'none' | 'memory' | 'redis' | 'file' | 'postgres' | 'mysql' | 'cookie'. A setup may name its own `rival`. `bare` is the same adapter's ceiling; `rival` is the
  * established library on the same adapter and store kind that the ratio column compares against.
  */
+/** Setups that also run `write-only`: bare (its ceiling) and nest-sessions on memory and Redis. */
+const writeOnly = (s) =>
+  s.library === 'bare' ||
+  (s.library === 'nest-sessions' &&
+    !s.name.endsWith('req-session') &&
+    (s.store === 'memory' || s.store === 'redis'))
+    ? ['write-only']
+    : [];
+
 export const SETUPS = [
   { name: 'express-bare', adapter: 'express', library: 'bare', store: 'none' },
   { name: 'nest-sessions-express-memory', adapter: 'express', library: 'nest-sessions', store: 'memory' },
@@ -75,7 +84,7 @@ export const SETUPS = [
 ].map((s) => ({
   ...s,
   bare: s.graphql ? 'apollo-bare' : `${s.adapter}-bare`,
-  scenarios: s.graphql ? ['graphql-read'] : ['read', 'write', 'create', 'untouched'],
+  scenarios: s.graphql ? ['graphql-read'] : ['read', 'write', ...writeOnly(s), 'create', 'untouched'],
   rival:
     'rival' in s
       ? s.rival

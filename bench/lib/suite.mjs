@@ -1,4 +1,5 @@
-// The load rounds: every scenario on every app, interleaved, so all setups see the same noise.
+// The load rounds: every scenario on every app, interleaved, so all setups see the same noise, each
+// measured with the other apps stopped.
 import { load, SCENARIOS } from './driver.mjs';
 
 /** The apps that run `scenario` (GraphQL setups run only their own). */
@@ -6,6 +7,21 @@ const running = (apps, scenario) => apps.filter((app) => app.setup.scenarios.inc
 import { cpuMs, rssKiB } from './processes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stops every app but `app` (SIGSTOP) while `run` measures it, then lets them go on (SIGCONT):
+ * idle apps still run timers (store sweeps, pool keep-alives, GC), which on a 2-core machine
+ * would take CPU from whichever app is being measured.
+ */
+async function alone(apps, app, run) {
+  const others = apps.filter((a) => a !== app);
+  for (const other of others) process.kill(other.pid, 'SIGSTOP');
+  try {
+    return await run();
+  } finally {
+    for (const other of others) process.kill(other.pid, 'SIGCONT');
+  }
+}
 
 /** The app order for a round, rotated so no setup always runs first or last. */
 function rotate(list, by) {
@@ -30,13 +46,19 @@ export async function runRounds(apps, redis, config, log) {
       const scenarioApps = running(apps, scenario);
       if (scenarioApps.length === 0) continue;
       for (const app of rotate(scenarioApps, round - 1 + SCENARIOS.indexOf(scenario))) {
-        const before = await redis.commandsProcessed();
-        const cpuBefore = cpuMs(app.pid);
-        const result = await load(app.url, scenario, { ...opts, duration: config.duration });
-        await sleep(100); // let requests still in flight at the end finish their store calls
-        const after = await redis.commandsProcessed();
-        const cpuUsPerRequest =
-          result.requests > 0 ? ((cpuMs(app.pid) - cpuBefore) * 1000) / result.requests : null;
+        const { result, after, before, cpuUsed } = await alone(apps, app, async () => {
+          const before = await redis.commandsProcessed();
+          const cpuBefore = cpuMs(app.pid);
+          const result = await load(app.url, scenario, { ...opts, duration: config.duration });
+          await sleep(100); // let requests still in flight at the end finish their store calls
+          return {
+            result,
+            before,
+            after: await redis.commandsProcessed(),
+            cpuUsed: cpuMs(app.pid) - cpuBefore,
+          };
+        });
+        const cpuUsPerRequest = result.requests > 0 ? (cpuUsed * 1000) / result.requests : null;
         const redisPerRequest =
           app.setup.store === 'redis' && result.requests > 0 ? (after - before - 1) / result.requests : null;
         const record = { setup: app.name, scenario, round, ...result, redisPerRequest, cpuUsPerRequest };

@@ -1,15 +1,17 @@
-// Generated from README.md line 174 by test/readme/extract-snippets.mjs: edit the README.
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { SessionManager } from 'nest-sessions';
+// Generated from README.md line 179 by test/readme/extract-snippets.mjs: edit the README.
+import { Controller, Param, Post } from '@nestjs/common';
+import { Session, SessionWriter } from 'nest-sessions';
 
-@Injectable()
-export class LoggedInGuard implements CanActivate {
-  constructor(private readonly sessions: SessionManager) {}
+interface Seen {
+  seen: number;
+  lastArticle?: string;
+}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    // Loads the request's session once: the handler's @Session() gets the same object. Opened
-    // here, it is saved before the response leaves even on routes without @Session().
-    const session = await this.sessions.forRequest(context.switchToHttp().getRequest());
-    return session.userId !== undefined;
+@Controller('articles')
+export class ArticleController {
+  @Post(':id/seen')
+  seen(@Session({ load: false }) session: SessionWriter<Seen>, @Param('id') id: string) {
+    session.increment('seen'); // saved as +1: concurrent requests all count
+    session.set('lastArticle', id);
   }
 }

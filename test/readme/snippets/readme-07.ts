@@ -1,23 +1,15 @@
-// Generated from README.md line 213 by test/readme/extract-snippets.mjs: edit the README.
-import { Module } from '@nestjs/common';
-import { GraphQLModule } from '@nestjs/graphql';
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { SessionModule } from 'nest-sessions';
-import { CartResolver } from './cart.resolver';
+// Generated from README.md line 205 by test/readme/extract-snippets.mjs: edit the README.
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { SessionManager } from 'nest-sessions';
 
-@Module({
-  imports: [
-    SessionModule.forRoot({ secret: 'a-long-random-secret' }),
-    GraphQLModule.forRoot<ApolloDriverConfig>({
-      driver: ApolloDriver,
-      autoSchemaFile: true,
-      // A context of your own is fine; keep `req` the HTTP request (Nest adds it when absent):
-      // context: ({ req, res }) => ({ req, res, tenant: 'acme' }),
-    }),
-    // Mercurius on Fastify instead:
-    // GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }),
-    // (own context: `context: (request, reply) => ({ req: request, reply })`)
-  ],
-  providers: [CartResolver],
-})
-export class AppModule {}
+@Injectable()
+export class LoggedInGuard implements CanActivate {
+  constructor(private readonly sessions: SessionManager) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Loads the request's session once: the handler's @Session() gets the same object. Opened
+    // here, it is saved before the response leaves even on routes without @Session().
+    const session = await this.sessions.forRequest(context.switchToHttp().getRequest());
+    return session.userId !== undefined;
+  }
+}

@@ -1,39 +1,23 @@
-// Generated from README.md line 238 by test/readme/extract-snippets.mjs: edit the README.
-import { Args, Field, Int, Mutation, ObjectType, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Session } from 'nest-sessions';
+// Generated from README.md line 244 by test/readme/extract-snippets.mjs: edit the README.
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { SessionModule } from 'nest-sessions';
+import { CartResolver } from './cart.resolver';
 
-interface CartData {
-  items: string[];
-  added: number;
-}
-
-@ObjectType()
-export class Cart {
-  @Field(() => [String])
-  items!: string[];
-}
-
-@Resolver(() => Cart)
-export class CartResolver {
-  @Query(() => Cart)
-  cart(@Session() session: Session<CartData>): Cart {
-    return { items: session.get('items') ?? [] };
-  }
-
-  @Mutation(() => Int)
-  addItem(@Session() session: Session<CartData>, @Args('item') item: string): number {
-    session.set('items', [...(session.get('items') ?? []), item]);
-    return session.increment('added');
-  }
-
-  @Mutation(() => Boolean)
-  async login(@Session() session: Session, @Args('user') user: string): Promise<boolean> {
-    await session.login(user); // the new id goes out as the cookie on this response
-    return true;
-  }
-
-  @ResolveField(() => Boolean)
-  signedIn(@Session() session: Session): boolean {
-    return session.userId !== undefined; // the same session object as the query's
-  }
-}
+@Module({
+  imports: [
+    SessionModule.forRoot({ secret: 'a-long-random-secret' }),
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      autoSchemaFile: true,
+      // A context of your own is fine; keep `req` the HTTP request (Nest adds it when absent):
+      // context: ({ req, res }) => ({ req, res, tenant: 'acme' }),
+    }),
+    // Mercurius on Fastify instead:
+    // GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }),
+    // (own context: `context: (request, reply) => ({ req: request, reply })`)
+  ],
+  providers: [CartResolver],
+})
+export class AppModule {}

@@ -1,24 +1,15 @@
-// Generated from README.md line 401 by test/readme/extract-snippets.mjs: edit the README.
-import { Controller, Get, Module } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { RedisStore, SessionHealthIndicator, SessionModule } from 'nest-sessions';
-
-@Controller('health')
-export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly sessions: SessionHealthIndicator,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.sessions.check('sessions')]);
-  }
-}
+// Generated from README.md line 404 by test/readme/extract-snippets.mjs: edit the README.
+import { Module } from '@nestjs/common';
+import { SessionModule } from 'nest-sessions';
+import { findUserProfile } from './users';
 
 @Module({
-  imports: [SessionModule.forRoot({ store: RedisStore.connect(process.env.REDIS_URL!) }), TerminusModule],
-  controllers: [HealthController],
+  imports: [
+    SessionModule.forRoot({
+      maxSessionsPerUser: 5, // a 6th login ends the oldest; 1 = single-session mode
+      userLoader: (userId) => findUserProfile(userId), // behind `await session.user()`
+      userCacheTtl: 5 * 60_000,
+    }),
+  ],
 })
 export class AppModule {}

@@ -1,23 +1,8 @@
-// Generated from README.md line 477 by test/readme/extract-snippets.mjs: edit the README.
-// main.ts (Express), with SessionModule.forRoot({ requestSession: true })
-import { NestFactory } from '@nestjs/core';
-import cookieParser from 'cookie-parser';
-import { doubleCsrf } from 'csrf-csrf';
-import { AppModule } from './app.module';
+// Generated from README.md line 476 by test/readme/extract-snippets.mjs: edit the README.
+import { Module } from '@nestjs/common';
+import { SessionModule } from 'nest-sessions';
 
-// requestSession: true puts the session on the request, as express-session did.
-type WithSession = { session: { id: string } };
-
-export const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
-  getSecret: () => process.env.CSRF_SECRET!,
-  getSessionIdentifier: (req) => (req as unknown as WithSession).session.id,
-});
-
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.use(cookieParser());
-  app.use(doubleCsrfProtection); // POST without the token: 403; put generateCsrfToken(req, res) in your forms
-  await app.listen(3000);
-}
-
-void bootstrap();
+@Module({
+  imports: [SessionModule.forRoot({ requestSession: true })], // instead of app.use(session({ ... }))
+})
+export class AppModule {}

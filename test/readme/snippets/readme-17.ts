@@ -1,13 +1,32 @@
-// Generated from README.md line 651 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 638 by test/readme/extract-snippets.mjs: edit the README.
+import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RedisStore, SessionModule } from 'nest-sessions';
 
-const store = new RedisStore({
-  client: new Redis(process.env.REDIS_URL!),
-  nearCache: { maxEntries: 100_000, maxBytes: 32 * 1024 * 1024 }, // both optional; these are the defaults
+// Your client: you close it. Auto-pipelining batches concurrent requests' commands per write.
+export const withYourClient = SessionModule.forRoot({
+  store: new RedisStore({ client: new Redis(process.env.REDIS_URL!, { enableAutoPipelining: true }) }),
 });
-SessionModule.forRoot({ store });
-// or: RedisStore.connect(process.env.REDIS_URL!, { nearCache: {} })
 
-// hits, misses, invalidations, evictions, and what it holds now (entries, bytes, active)
-console.log(store.nearCacheStats);
+// Or let the store own (and close on shutdown) its connection, auto-pipelined and fail-fast:
+export const withItsOwnConnection = SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
+
+// Or with a Redis client provider of your app:
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+@Module({
+  providers: [{ provide: REDIS_CLIENT, useFactory: () => new Redis(process.env.REDIS_URL!) }],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule {}
+
+@Module({
+  imports: [
+    SessionModule.forRootAsync({
+      imports: [RedisModule],
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: Redis) => ({ store: new RedisStore({ client: redis, prefix: 'myapp:sess:' }) }),
+    }),
+  ],
+})
+export class AppModule {}

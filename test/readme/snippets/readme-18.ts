@@ -1,14 +1,13 @@
-// Generated from README.md line 712 by test/readme/extract-snippets.mjs: edit the README.
-import { randomBytes } from 'node:crypto';
-import { FileStore, SessionModule } from 'nest-sessions';
+// Generated from README.md line 682 by test/readme/extract-snippets.mjs: edit the README.
+import { Redis } from 'ioredis';
+import { RedisStore, SessionModule } from 'nest-sessions';
 
-SessionModule.forRoot({
-  store: new FileStore({
-    dir: '/var/lib/myapp/sessions', // created 0700 when missing
-    // optional, encryption at rest (AES-256-GCM): the first key seals, all of them open
-    encryptionKey: [process.env.SESSION_FILE_KEY!, process.env.SESSION_FILE_OLD_KEY!],
-  }),
+const store = new RedisStore({
+  client: new Redis(process.env.REDIS_URL!),
+  nearCache: { maxEntries: 100_000, maxBytes: 32 * 1024 * 1024 }, // both optional; these are the defaults
 });
+SessionModule.forRoot({ store });
+// or: RedisStore.connect(process.env.REDIS_URL!, { nearCache: {} })
 
-// a key: 32 random bytes, as base64 (keep it out of the repository)
-console.log(randomBytes(32).toString('base64'));
+// hits, misses, invalidations, evictions, and what it holds now (entries, bytes, active)
+console.log(store.nearCacheStats);

@@ -1,16 +1,14 @@
-// Generated from README.md line 784 by test/readme/extract-snippets.mjs: edit the README.
-import { Pool } from 'pg';
-import { createPool } from 'mysql2/promise';
-import { MySqlStore, PostgresStore, SessionModule } from 'nest-sessions';
+// Generated from README.md line 744 by test/readme/extract-snippets.mjs: edit the README.
+import { randomBytes } from 'node:crypto';
+import { FileStore, SessionModule } from 'nest-sessions';
 
-// PostgreSQL 12+ through pg: your pool (you end it); createTable makes the table at start-up.
 SessionModule.forRoot({
-  store: new PostgresStore({ pool: new Pool({ connectionString: process.env.DATABASE_URL }), createTable: true }),
+  store: new FileStore({
+    dir: '/var/lib/myapp/sessions', // created 0700 when missing
+    // optional, encryption at rest (AES-256-GCM): the first key seals, all of them open
+    encryptionKey: [process.env.SESSION_FILE_KEY!, process.env.SESSION_FILE_OLD_KEY!],
+  }),
 });
 
-// MySQL 8 or MariaDB 10.11+ through mysql2: the URL names the database.
-SessionModule.forRoot({ store: new MySqlStore({ pool: createPool(process.env.MYSQL_URL!), createTable: true }) });
-
-// or let the store own (and end on shutdown) its pool:
-SessionModule.forRoot({ store: PostgresStore.connect('postgres://app@db/app', { table: 'web_sessions' }) });
-SessionModule.forRoot({ store: MySqlStore.connect('mysql://app:secret@db/app') });
+// a key: 32 random bytes, as base64 (keep it out of the repository)
+console.log(randomBytes(32).toString('base64'));

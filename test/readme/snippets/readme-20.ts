@@ -1,7 +1,16 @@
-// Generated from README.md line 873 by test/readme/extract-snippets.mjs: edit the README.
-import { CookieStore, SessionModule } from 'nest-sessions';
+// Generated from README.md line 816 by test/readme/extract-snippets.mjs: edit the README.
+import { Pool } from 'pg';
+import { createPool } from 'mysql2/promise';
+import { MySqlStore, PostgresStore, SessionModule } from 'nest-sessions';
 
+// PostgreSQL 12+ through pg: your pool (you end it); createTable makes the table at start-up.
 SessionModule.forRoot({
-  // 32 random bytes each: `openssl rand -base64 32`. The first key seals, all of them open.
-  store: new CookieStore({ keys: [process.env.SESSION_KEY!, process.env.SESSION_KEY_PREVIOUS!] }),
+  store: new PostgresStore({ pool: new Pool({ connectionString: process.env.DATABASE_URL }), createTable: true }),
 });
+
+// MySQL 8 or MariaDB 10.11+ through mysql2: the URL names the database.
+SessionModule.forRoot({ store: new MySqlStore({ pool: createPool(process.env.MYSQL_URL!), createTable: true }) });
+
+// or let the store own (and end on shutdown) its pool:
+SessionModule.forRoot({ store: PostgresStore.connect('postgres://app@db/app', { table: 'web_sessions' }) });
+SessionModule.forRoot({ store: MySqlStore.connect('mysql://app:secret@db/app') });

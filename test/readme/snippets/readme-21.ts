@@ -1,15 +1,7 @@
-// Generated from README.md line 960 by test/readme/extract-snippets.mjs: edit the README.
-import { randomBytes } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import { SessionModule } from 'nest-sessions';
+// Generated from README.md line 905 by test/readme/extract-snippets.mjs: edit the README.
+import { CookieStore, SessionModule } from 'nest-sessions';
 
-@Module({
-  imports: [
-    SessionModule.forRoot({
-      rolling: true, // the cookie follows the idle expiry
-      cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
-      genid: () => randomBytes(24).toString('base64url'),
-    }),
-  ],
-})
-export class AppModule {}
+SessionModule.forRoot({
+  // 32 random bytes each: `openssl rand -base64 32`. The first key seals, all of them open.
+  store: new CookieStore({ keys: [process.env.SESSION_KEY!, process.env.SESSION_KEY_PREVIOUS!] }),
+});

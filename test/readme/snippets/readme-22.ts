@@ -1,7 +1,15 @@
-// Generated from README.md line 1106 by test/readme/extract-snippets.mjs: edit the README.
-// Vitest
-import { afterAll, describe, it } from 'vitest';
-import { describeStoreConformance } from 'nest-sessions/testing';
-import { MyStore } from './my-store';
+// Generated from README.md line 992 by test/readme/extract-snippets.mjs: edit the README.
+import { randomBytes } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { SessionModule } from 'nest-sessions';
 
-describeStoreConformance('MyStore', async () => ({ store: new MyStore() }), { describe, it, after: afterAll });
+@Module({
+  imports: [
+    SessionModule.forRoot({
+      rolling: true, // the cookie follows the idle expiry
+      cookie: { maxAge: null, sameSite: 'none', partitioned: true, priority: 'high' },
+      genid: () => randomBytes(24).toString('base64url'),
+    }),
+  ],
+})
+export class AppModule {}

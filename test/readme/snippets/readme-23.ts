@@ -1,7 +1,7 @@
-// Generated from README.md line 1124 by test/readme/extract-snippets.mjs: edit the README.
-// node:test (node --test)
-import { after, describe, it } from 'node:test';
+// Generated from README.md line 1138 by test/readme/extract-snippets.mjs: edit the README.
+// Vitest
+import { afterAll, describe, it } from 'vitest';
 import { describeStoreConformance } from 'nest-sessions/testing';
 import { MyStore } from './my-store';
 
-describeStoreConformance('MyStore', async () => ({ store: new MyStore() }), { describe, it, after });
+describeStoreConformance('MyStore', async () => ({ store: new MyStore() }), { describe, it, after: afterAll });
