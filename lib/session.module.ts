@@ -1,4 +1,6 @@
+import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+import type { OPTIONS_TYPE } from './session.module-definition';
 import { ConfigurableSessionModule } from './session.module-definition';
 import { sessionExports, sessionProviders } from './session.providers';
 
@@ -10,4 +12,9 @@ import { sessionExports, sessionProviders } from './session.providers';
   providers: sessionProviders,
   exports: sessionExports,
 })
-export class SessionModule extends ConfigurableSessionModule {}
+export class SessionModule extends ConfigurableSessionModule {
+  /** Every option has a default, so `forRoot()` alone is a working setup (MemoryStore). */
+  static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}

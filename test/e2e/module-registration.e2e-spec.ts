@@ -86,6 +86,12 @@ describe('store provider', () => {
     await moduleRef.close();
   });
 
+  it('takes forRoot() with no options at all: every default, MemoryStore', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot()] }).compile();
+    expect(moduleRef.get(SessionStore)).toBeInstanceOf(MemoryStore);
+    await moduleRef.close();
+  });
+
   it('builds a store from { useClass } with its dependencies injected', async () => {
     @Module({
       imports: [
