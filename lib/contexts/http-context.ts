@@ -1,9 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { platformSessionsOf } from '../http/platform-sessions';
-import type { ActiveSession } from '../session/active-session';
-import { SessionWriterView } from '../session/session-writer-view';
-
-const writerOf = (session: ActiveSession) => new SessionWriterView(session);
 
 /**
  * The session of an HTTP handler's request: loaded once per request (unless `load` is false and
@@ -20,7 +16,5 @@ export function httpHandlerSession(context: ExecutionContext, load = true): unkn
     );
   }
   // A promise here is awaited by Nest before the handler runs.
-  const session = sessions.forHandler(req, http.getResponse(), load);
-  if (load) return session;
-  return session instanceof Promise ? session.then(writerOf) : writerOf(session);
+  return sessions.forHandler(req, http.getResponse(), load);
 }

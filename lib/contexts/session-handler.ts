@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SessionWriterView } from '../session/session-writer-view';
 
 const logger = new Logger('SessionHandler');
 /** Marks a handler already wrapped (two `@Session()` parameters wrap it once). */
@@ -79,7 +80,9 @@ async function saveAfterFailure(session: Committable | undefined, error: unknown
 }
 
 function commit(session: Committable | undefined): Promise<void> | undefined {
-  return session === undefined || savedByResponse.has(session) ? undefined : session.commit();
+  if (session === undefined) return undefined;
+  const target = session instanceof SessionWriterView ? session.session : session;
+  return savedByResponse.has(target) ? undefined : session.commit();
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

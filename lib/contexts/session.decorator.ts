@@ -2,6 +2,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { createParamDecorator } from '@nestjs/common';
 import { graphqlResolverSession } from './graphql-context';
 import { httpHandlerSession } from './http-context';
+import type { ActiveSession } from '../session/active-session';
+import { SessionWriterView } from '../session/session-writer-view';
 import { saveAfterHandler } from './session-handler';
 import { webSocketHandlerSession } from './websocket-context';
 
@@ -11,25 +13,34 @@ export interface SessionParameterOptions {
    * `false` for a handler that only writes its session (`set`, `delete`, `increment`, `clear`)
    * and never reads it: the session is not loaded before the handler, and its changes are saved
    * as one delta checked by the store (expiry, `maxSessionBytes`). On RedisStore the request then
-   * costs one round trip instead of two. Type the parameter `SessionWriter<T>`. Reads throw. Where
-   * the session is at hand anyway (MemoryStore, a near-cache hit, a guard loaded it, no id) and
-   * in GraphQL resolvers and gateways, it is the loaded session.
+   * costs one round trip instead of two. Type the parameter `SessionWriter<T>`: it has no reads, in
+   * every context and on every store. Where the session is at hand anyway (MemoryStore, a
+   * near-cache hit, a guard loaded it, no id) and in GraphQL resolvers and gateways, it writes
+   * through the loaded session.
    * @default true
    */
   load?: boolean;
+}
+
+/** The writer view of the session (or of the promised one) when `writer`, else the session itself. */
+function writerIf(writer: boolean, session: unknown): unknown {
+  if (!writer) return session;
+  const view = (s: unknown) => new SessionWriterView(s as ActiveSession);
+  return session instanceof Promise ? session.then(view) : view(session);
 }
 
 /** Finds the session for the context a handler runs in; one branch per kind of context. */
 const sessionParameter = createParamDecorator(
   (options: SessionParameterOptions | undefined, context: ExecutionContext) => {
     const type = context.getType<string>();
+    const load = options?.load !== false;
     switch (type) {
       case 'http':
-        return httpHandlerSession(context, options?.load !== false);
+        return writerIf(!load, httpHandlerSession(context, load));
       case 'graphql':
-        return graphqlResolverSession(context);
+        return writerIf(!load, graphqlResolverSession(context));
       case 'ws':
-        return webSocketHandlerSession(context);
+        return writerIf(!load, webSocketHandlerSession(context));
       default:
         throw new Error(
           `@Session() has no session in a '${type}' context (a microservice or other non-HTTP handler): ` +

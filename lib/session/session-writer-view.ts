@@ -7,7 +7,8 @@ import type { NumericKeys, SessionData, SessionValue, SessionWriter } from './se
  * guard), so a handler behaves the same on every store.
  */
 export class SessionWriterView<T extends object = SessionData> implements SessionWriter<T> {
-  constructor(private readonly session: ActiveSession<T>) {}
+  /** @internal The session written through (the handler wrapper checks who saves it). */
+  constructor(readonly session: ActiveSession<T>) {}
 
   set<K extends keyof T & string>(key: K, value: SessionValue<T[K]>): void {
     this.session.set(key, value);

@@ -126,6 +126,20 @@ describe.each(GRAPHQL_DRIVERS)('@Session() in GraphQL resolvers (%s)', (driver) 
     expect(read.body).toEqual({ data: { counter: 2 } });
   });
 
+  it('saves the writes of @Session({ load: false }) resolvers once, before the response', async () => {
+    const cookie = cookiePair(sessionCookie(await gql({ server }, { query: 'mutation { increment }' })));
+    const applies = store.calls.apply;
+    const res = await gql(
+      { server },
+      [{ query: 'mutation { bump }' }, { query: 'mutation { bump }' }, { query: 'mutation { bump }' }],
+      cookie,
+    ).expect(200);
+    expect(res.body).toEqual(Array(3).fill({ data: { bump: true } }));
+    expect(store.calls.apply - applies).toBe(1);
+    const read = await gql({ server }, { query: '{ counter }' }, cookie).expect(200);
+    expect(read.body).toEqual({ data: { counter: 4 } });
+  });
+
   it('counts 100 concurrent mutations on one session exactly', async () => {
     const cookie = cookiePair(
       sessionCookie(await gql({ server }, { query: 'mutation { login(user: "eve") }' })),

@@ -23,7 +23,7 @@ import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Session, SessionManager, SessionModule } from '../../lib';
-import type { SessionModuleOptions } from '../../lib';
+import type { SessionModuleOptions, SessionWriter } from '../../lib';
 
 /** Apollo on the Express adapter, Mercurius on Fastify: the two pairings Nest documents. */
 export type GraphqlDriverName = 'apollo' | 'mercurius';
@@ -73,6 +73,13 @@ class CounterResolver {
   async increment(@Session() session: Session<Counters>): Promise<number> {
     await someIo();
     return session.increment('n');
+  }
+
+  /** Writes without reading: `@Session({ load: false })`. */
+  @Mutation(() => Boolean)
+  bump(@Session({ load: false }) session: SessionWriter<Counters>): boolean {
+    session.increment('n');
+    return true;
   }
 
   @Mutation(() => String, { nullable: true })
