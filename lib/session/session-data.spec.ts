@@ -27,6 +27,15 @@ describe('SessionData size limit', () => {
     expect(storedBytes(data)).toBeLessThanOrEqual(1_000);
   });
 
+  it('counts the same after clear() as on a fresh session (the braces included)', () => {
+    // {"a":"xx"} is counted as 2 (braces) + 3 + 4 + 2 (colon, comma) = 11 bytes.
+    const fresh = new SessionData(new Map(), 10);
+    expect(() => fresh.set('a', 'xx')).toThrow(SessionTooLargeError);
+    const cleared = new SessionData(new Map([['b', '1']]), 10);
+    cleared.clear();
+    expect(() => cleared.set('a', 'xx')).toThrow(SessionTooLargeError);
+  });
+
   it('counts multi-byte characters as bytes', () => {
     const data = new SessionData(new Map(), 100);
     expect(() => data.set('k', 'é'.repeat(60))).toThrow(SessionTooLargeError);

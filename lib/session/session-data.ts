@@ -107,7 +107,7 @@ export class SessionData {
   clear(): void {
     this.changes.reset();
     this.changes.clear = true;
-    this.bytes = 0;
+    this.bytes = 2; // the braces of an empty object
     this.clears++;
   }
 
