@@ -4,6 +4,11 @@ import { GuardedSessionStore } from '../stores/guarded-session-store';
 
 const USER_CACHE_PREFIX = 'user:';
 
+/** A cache read in flight, told of any load of its user that starts before it answers. */
+interface Lookup {
+  load?: Promise<unknown>;
+}
+
 /**
  * The users' profiles of `userLoader`, cached in the store for `userCacheTtl` and shared by all of
  * a user's sessions (and app instances). Concurrent loads in one process share one loader call.
@@ -11,15 +16,32 @@ const USER_CACHE_PREFIX = 'user:';
 @Injectable()
 export class UserProfiles {
   private readonly loading = new Map<string, Promise<unknown>>();
+  private readonly lookups = new Map<string, Set<Lookup>>();
 
   constructor(
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
     private readonly store: GuardedSessionStore,
   ) {}
 
-  /** The user's profile: from the shared cache, or loaded once and cached. */
+  /**
+   * The user's profile: from the shared cache, or loaded once and cached. A cache read that was
+   * in flight while a load of the same user ran (its miss may predate the load's write) takes that
+   * load's result instead of loading again.
+   */
   async profile<U>(userId: string): Promise<U> {
-    const cached = await this.store.getCached(USER_CACHE_PREFIX + userId);
+    const pending = this.loading.get(userId);
+    if (pending) return (await pending) as U;
+    const lookup: Lookup = {};
+    let inFlight = this.lookups.get(userId);
+    if (!inFlight) this.lookups.set(userId, (inFlight = new Set()));
+    inFlight.add(lookup);
+    let cached: string | null;
+    try {
+      cached = await this.store.getCached(USER_CACHE_PREFIX + userId);
+    } finally {
+      inFlight.delete(lookup);
+      if (inFlight.size === 0) this.lookups.delete(userId);
+    }
     if (cached !== null) {
       try {
         return JSON.parse(cached) as U;
@@ -27,7 +49,7 @@ export class UserProfiles {
         // a corrupt cache entry is reloaded below, like a miss
       }
     }
-    return (await this.reload(userId)) as U;
+    return (await (lookup.load ?? this.reload(userId))) as U;
   }
 
   /** Loads the profile through `userLoader` now and caches it; concurrent callers share one load. */
@@ -36,6 +58,7 @@ export class UserProfiles {
     if (pending) return pending;
     const load = this.loadAndCache(userId).finally(() => this.loading.delete(userId));
     this.loading.set(userId, load);
+    for (const lookup of this.lookups.get(userId) ?? []) lookup.load ??= load;
     return load;
   }
 

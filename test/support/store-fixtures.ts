@@ -8,6 +8,11 @@ import type { SessionModuleOptions, SessionStore } from '../../lib';
 import { RedisStore } from '../../lib/stores/redis';
 import { userIndexKeys } from '../../lib/stores/redis/redis-session-layout';
 import { startCluster, startRedisServer } from './redis-server';
+import { startPostgresServer } from './postgres-server';
+import { Pool } from 'pg';
+import { MySqlStore, PostgresStore } from '../../lib';
+import { createPool } from 'mysql2/promise';
+import { startMariaDbServer } from './mariadb-server';
 
 /** A store for the HTTP suites, with a look into its user index. */
 export interface StoreFixture {
@@ -84,10 +89,59 @@ export const redisClusterFixture = async (): Promise<StoreFixture> => {
   return redisStoreFixture(new Cluster(cluster.startupNodes), () => cluster.stop());
 };
 
+/** A PostgresStore on its own postgres server (initdb in a temporary directory), stopped on close. */
+export const postgresFixture = async (): Promise<StoreFixture> => {
+  const server = await startPostgresServer();
+  const pool = new Pool({ connectionString: server.url, max: 20 });
+  pool.on('error', () => undefined);
+  // Expired rows leave the table at the sweep: a short interval, so the index tests see it run.
+  const store = new PostgresStore({ pool, createTable: true, sweepInterval: 250 });
+  return {
+    store,
+    options: { storeTimeout: 10_000 },
+    indexSize: async (userId) => {
+      const rows = await server.query<{ n: string }>(
+        'SELECT count(*) AS n FROM sessions WHERE user_id = $1',
+        [userId],
+      );
+      return Number(rows[0].n);
+    },
+    close: async () => {
+      await store.onApplicationShutdown();
+      await pool.end();
+      await server.stop();
+    },
+  };
+};
+
+/** A MySqlStore on its own MariaDB server (mariadb-install-db in a temporary directory). */
+export const mysqlFixture = async (): Promise<StoreFixture> => {
+  const server = await startMariaDbServer();
+  const pool = createPool({ uri: server.url, connectionLimit: 20 });
+  const store = new MySqlStore({ pool, createTable: true, sweepInterval: 250 });
+  return {
+    store,
+    options: { storeTimeout: 10_000 },
+    indexSize: async (userId) => {
+      const rows = await server.query<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE user_id = ?', [
+        userId,
+      ]);
+      return Number(rows[0].n);
+    },
+    close: async () => {
+      await store.onApplicationShutdown();
+      await pool.end();
+      await server.stop();
+    },
+  };
+};
+
 /** Every store the user-session suite runs on. */
 export const STORE_FIXTURES: Array<[string, () => Promise<StoreFixture>]> = [
   ['MemoryStore', memoryFixture],
   ['FileStore', fileFixture],
   ['RedisStore (standalone)', redisFixture],
   ['RedisStore (Cluster)', redisClusterFixture],
+  ['PostgresStore', postgresFixture],
+  ['MySqlStore (MariaDB)', mysqlFixture],
 ];
