@@ -66,6 +66,15 @@ describe.each(CASES)('@Session() in a gateway (%s, %s)', (adapter, transport) =>
     expect(body.data.n).toBe(100);
   });
 
+  it('saves the writes of a @Session({ load: false }) handler: 20 concurrent messages count 20', async () => {
+    const cookie = await login('dora');
+    const socket = await open(cookie);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => socket.ask<{ ok: boolean }>('bump')));
+    expect(answers.filter((a) => a.ok)).toHaveLength(20);
+    const { body } = await request(app.getHttpServer()).get('/read').set('Cookie', cookie).expect(200);
+    expect(body.data.n).toBe(20);
+  });
+
   it('counts concurrent messages on two sockets and HTTP requests on one session', async () => {
     const cookie = await login('chris');
     const [one, two] = [await open(cookie), await open(cookie)];

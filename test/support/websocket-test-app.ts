@@ -24,7 +24,13 @@ import {
   WebSocketGateway,
   WsException,
 } from '@nestjs/websockets';
-import { Session, SessionManager, SessionModule, type SessionModuleOptions } from '../../lib';
+import {
+  Session,
+  SessionManager,
+  SessionModule,
+  type SessionModuleOptions,
+  type SessionWriter,
+} from '../../lib';
 import type { AdapterName } from './session-test-app';
 
 export type Transport = 'socket.io' | 'ws';
@@ -66,6 +72,17 @@ class CounterGateway {
   ) {
     await someIo();
     return answer(client, 'incr', body, { n: session.increment('n') });
+  }
+
+  /** Writes without reading: `@Session({ load: false })`. */
+  @SubscribeMessage('bump')
+  bump(
+    @Session({ load: false }) session: SessionWriter<Counter>,
+    @MessageBody() body: Message,
+    @ConnectedSocket() client: object,
+  ) {
+    session.increment('n');
+    return answer(client, 'bump', body, { ok: true });
   }
 
   @SubscribeMessage('read')
