@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
 import type {
+  ImmediateStore,
   PeekableStore,
   SessionChanges,
   SessionExpiry,
@@ -14,6 +15,7 @@ import type {
 import {
   isCountingStore,
   isFreshnessStore,
+  isImmediateStore,
   isPeekableStore,
   isPingableStore,
   isSharedCacheStore,
@@ -38,6 +40,7 @@ export class GuardedSessionStore {
   /** Calls that failed since the outage began; 0 while the store answers. */
   private failures = 0;
   private readonly peekable: PeekableStore | undefined;
+  private readonly immediate: ImmediateStore | undefined;
 
   constructor(
     readonly store: SessionStore,
@@ -45,6 +48,7 @@ export class GuardedSessionStore {
     private readonly timeout: number,
   ) {
     this.peekable = isPeekableStore(store) ? store : undefined;
+    this.immediate = isImmediateStore(store) ? store : undefined;
   }
 
   /** `freshness`: the client's token of its last write, for stores that cache (`FreshnessStore`). */
@@ -86,6 +90,22 @@ export class GuardedSessionStore {
     binding?: UserBinding,
   ): Promise<boolean> {
     return this.call('apply', () => this.store.apply(key, changes, expiry, create, binding));
+  }
+
+  /**
+   * `apply` of a delta done at once when the store writes in this process (see `ImmediateStore`);
+   * undefined when only `apply` can do it. A store that throws fails the call as `apply` would (503).
+   */
+  applyNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined {
+    if (!this.immediate) return undefined;
+    try {
+      const applied = this.immediate.applyNow(key, changes, expiry);
+      if (this.failures > 0 && applied !== undefined) this.recordRecovery();
+      return applied;
+    } catch (error) {
+      this.recordFailure('apply', error);
+      throw new SessionStoreUnavailableError('apply', error);
+    }
   }
 
   touch(key: string, expiry: SessionExpiry): Promise<boolean> {

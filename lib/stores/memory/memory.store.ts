@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { applySessionChanges } from '../apply-session-changes';
 import type {
   CountingStore,
+  ImmediateStore,
   PeekableStore,
   PingableStore,
   SessionChanges,
@@ -68,6 +69,7 @@ export class MemoryStore
   implements
     CountingStore,
     PeekableStore,
+    ImmediateStore,
     UserIndexStore,
     SharedCacheStore,
     PingableStore,
@@ -117,6 +119,25 @@ export class MemoryStore
     create?: SessionMeta,
     binding?: UserBinding,
   ): Promise<boolean> {
+    return this.applyChanges(key, changes, expiry, create, binding);
+  }
+
+  /**
+   * Every write is in this process: `apply`'s answer, without the promise. Undefined in a
+   * subclass (or a spy) that replaces `apply`, so its `apply` is still what runs.
+   */
+  applyNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined {
+    if (this.apply !== MemoryStore.prototype.apply) return undefined;
+    return this.applyChanges(key, changes, expiry);
+  }
+
+  private applyChanges(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+    binding?: UserBinding,
+  ): boolean {
     const existing = this.live(key);
     if (!existing && !create) return false;
     const userId = existing ? undefined : create!.userId;
@@ -223,13 +244,21 @@ export class MemoryStore
     const hit = this.recent.get(key);
     if (hit !== undefined && hit.text === text) return hit.session;
     const session = decodeMemorySession(text);
-    if (this.recent.size >= RECENTLY_DECODED) this.recent.delete(this.recent.keys().next().value as string);
-    this.recent.set(key, { text, session });
+    this.remember(key, text, session);
     return session;
+  }
+
+  private remember(key: string, text: string, session: StoredSession): void {
+    if (this.recent.size >= RECENTLY_DECODED && !this.recent.has(key)) {
+      this.recent.delete(this.recent.keys().next().value as string);
+    }
+    this.recent.set(key, { text, session });
   }
 
   private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): void {
     const text = encodeMemorySession(meta, data);
+    // The next request of this session reads what was just written: keep it, not only its text.
+    this.remember(key, text, { data, meta });
     const previous = this.sessions.get(key);
     this.bytes += storedBytes(key, text) - (previous === undefined ? 0 : storedBytes(key, previous));
     this.sessions.set(key, text);
