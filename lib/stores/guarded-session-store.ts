@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
 import type {
+  FreshnessStore,
   ImmediateStore,
   PeekableStore,
   SessionChanges,
@@ -41,6 +42,8 @@ export class GuardedSessionStore {
   private failures = 0;
   private readonly peekable: PeekableStore | undefined;
   private readonly immediate: ImmediateStore | undefined;
+  /** Asked after every write: the capability is looked up once. */
+  private readonly fresh: FreshnessStore | undefined;
 
   constructor(
     readonly store: SessionStore,
@@ -49,21 +52,21 @@ export class GuardedSessionStore {
   ) {
     this.peekable = isPeekableStore(store) ? store : undefined;
     this.immediate = isImmediateStore(store) ? store : undefined;
+    this.fresh = isFreshnessStore(store) ? store : undefined;
   }
 
   /** `freshness`: the client's token of its last write, for stores that cache (`FreshnessStore`). */
   load(key: string, freshness?: string): Promise<StoredSession | null> {
-    const { store } = this;
-    if (freshness !== undefined && isFreshnessStore(store)) {
-      return this.call('load', () => store.loadFresh(key, freshness));
+    const { store, fresh } = this;
+    if (freshness !== undefined && fresh) {
+      return this.call('load', () => fresh.loadFresh(key, freshness));
     }
     return this.call('load', () => store.load(key));
   }
 
   /** The token of this process's last write of `key`, from a `FreshnessStore`; else undefined. */
   freshness(key: string): string | undefined {
-    const { store } = this;
-    return isFreshnessStore(store) ? store.freshness(key) : undefined;
+    return this.fresh?.freshness(key);
   }
 
   /**
