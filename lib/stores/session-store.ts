@@ -252,6 +252,7 @@ export function isPingableStore(store: SessionStore): store is SessionStore & Pi
   return hasMethods(store, 'ping');
 }
 
+/** @internal */
 export function isImmediateStore(store: SessionStore): store is SessionStore & ImmediateStore {
   return hasMethods(store, 'applyNow');
 }

@@ -2,7 +2,6 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { applySessionChanges } from '../apply-session-changes';
 import type {
   CountingStore,
-  ImmediateStore,
   PeekableStore,
   PingableStore,
   SessionChanges,
@@ -69,7 +68,6 @@ export class MemoryStore
   implements
     CountingStore,
     PeekableStore,
-    ImmediateStore,
     UserIndexStore,
     SharedCacheStore,
     PingableStore,
@@ -123,8 +121,8 @@ export class MemoryStore
   }
 
   /**
-   * Every write is in this process: `apply`'s answer, without the promise. Undefined in a
-   * subclass (or a spy) that replaces `apply`, so its `apply` is still what runs.
+   * @internal `ImmediateStore`: every write is in this process, so `apply`'s answer comes without
+   * the promise. Undefined in a subclass (or a spy) that replaces `apply`, so its `apply` runs.
    */
   applyNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined {
     if (this.apply !== MemoryStore.prototype.apply) return undefined;
