@@ -242,21 +242,20 @@ export class MemoryStore
     const hit = this.recent.get(key);
     if (hit !== undefined && hit.text === text) return hit.session;
     const session = decodeMemorySession(text);
-    this.remember(key, text, session);
-    return session;
-  }
-
-  private remember(key: string, text: string, session: StoredSession): void {
-    if (this.recent.size >= RECENTLY_DECODED && !this.recent.has(key)) {
-      this.recent.delete(this.recent.keys().next().value as string);
-    }
+    if (this.recent.size >= RECENTLY_DECODED) this.recent.delete(this.recent.keys().next().value as string);
     this.recent.set(key, { text, session });
+    return session;
   }
 
   private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): void {
     const text = encodeMemorySession(meta, data);
-    // The next request of this session reads what was just written: keep it, not only its text.
-    this.remember(key, text, { data, meta });
+    // A session read lately is likely read again (its next request): keep what was written
+    // decoded in its place. Others (new ones) are not kept: that would only hold them longer.
+    const recent = this.recent.get(key);
+    if (recent !== undefined) {
+      recent.text = text;
+      recent.session = { data, meta };
+    }
     const previous = this.sessions.get(key);
     this.bytes += storedBytes(key, text) - (previous === undefined ? 0 : storedBytes(key, previous));
     this.sessions.set(key, text);
