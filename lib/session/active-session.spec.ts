@@ -1,9 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Test } from '@nestjs/testing';
+import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
 import { SessionTooLargeError } from '../errors/session-too-large.error';
 import type { SessionModuleOptions } from '../options/session-module-options.interface';
 import { SessionModule } from '../session.module';
 import type { ActiveSession } from './active-session';
+import type { MemoryStore } from '../stores/memory/memory.store';
 import { SessionStore } from '../stores/session-store';
 import { SessionFactory } from './session-factory';
 
@@ -127,6 +130,54 @@ describe('Session', () => {
     expect(s.get('visits')).toBe(1);
     const stored = await defaults.store.load(s.handle);
     expect(Object.fromEntries(stored!.data)).toEqual({ name: '"Ada"', visits: '1' });
+  });
+
+  it('saves a change at the end of a request in the same turn on an in-process store, as a delta', async () => {
+    const { factory, store } = await sessionsWith();
+    const s = factory.fresh() as unknown as ActiveSession<Cart>;
+    s.set('name', 'Ada');
+    await s.save();
+    const load = () => factory.open({ id: s.id, key: s.handle }) as unknown as Promise<ActiveSession<Cart>>;
+    const [a, b] = [await load(), await load()];
+    expect(a.increment('visits')).toBe(1);
+    expect(b.increment('visits', 2)).toBe(2);
+    b.set('name', 'Bob');
+    // No promise: nothing is left to wait for.
+    expect(a.commit()).toBeUndefined();
+    expect(b.commit()).toBeUndefined();
+    expect(b.commit()).toBeUndefined(); // nothing pending any more
+    const stored = await store.load(s.handle);
+    expect(Object.fromEntries(stored!.data)).toEqual({ name: '"Bob"', visits: '3' });
+    expect(b.expiresAt.getTime()).toBe(stored!.meta.expiresAt);
+    // The request goes on from what it saw, and its next change is a delta again.
+    expect(b.all()).toEqual({ name: 'Bob', visits: 2 });
+    expect(b.increment('visits')).toBe(3);
+    b.delete('name');
+    expect(b.commit()).toBeUndefined();
+    expect(Object.fromEntries((await store.load(s.handle))!.data)).toEqual({ visits: '4' });
+  });
+
+  it('fails an end-of-request save at once as a 503 and keeps the change pending; a vanished session stays gone', async () => {
+    vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const { factory, store } = await sessionsWith();
+    const s = factory.fresh() as unknown as ActiveSession<Cart>;
+    s.set('name', 'Ada');
+    await s.save();
+    const applyNow = vi.spyOn(store as MemoryStore, 'applyNow').mockImplementation(() => {
+      throw new Error('out of memory');
+    });
+    s.increment('visits');
+    await expect(s.commit()).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    applyNow.mockRestore();
+    expect(s.commit()).toBeUndefined();
+    expect((await store.load(s.handle))!.data.get('visits')).toBe('1');
+    await store.destroy(s.handle);
+    s.increment('visits');
+    expect(s.commit()).toBeUndefined();
+    expect(await store.load(s.handle)).toBeNull();
+    expect(s.commit()).toBeUndefined();
+    vi.restoreAllMocks();
   });
 
   it('refuses writes after destroy, with a message that says why', async () => {

@@ -1,6 +1,6 @@
 import type { SessionSettings } from '../options/session-settings';
 import { sessionKey } from '../id/session-key';
-import type { SessionMeta, UserBinding } from '../stores/session-store';
+import type { SessionExpiry, SessionMeta, UserBinding } from '../stores/session-store';
 import { SessionTooLargeError } from '../errors/session-too-large.error';
 import { cookieExpiry, nextExpiry } from './expiry';
 import { SessionData } from './session-data';
@@ -151,6 +151,14 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   commit(): Promise<void> | undefined {
     this.flush();
     if (this.steps === 0 && !this.commitNeeded()) return undefined;
+    if (this.steps === 0 && this.stored && !this.unread && this.state === 'open' && this.data.changed) {
+      // A store that writes in this process saves the change now: no promise, no turn.
+      try {
+        if (this.writeNow()) return undefined;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.serially(() => this.persist(this.services.settings.saveUninitialized));
   }
 
@@ -318,8 +326,30 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       if (!(await repository.write(this.currentKey, write.changes, expiry))) return this.lose();
       this.data.saved(write);
     }
+    this.persisted(now, expiry, write);
+  }
+
+  /**
+   * `persist` of a stored session's changes when the store writes them at once; false (nothing
+   * done) when it cannot, and then `persist` does it.
+   */
+  private writeNow(): boolean {
+    const now = Date.now();
+    const expiry = nextExpiry(this.meta, now, this.services.settings);
+    const key = this.currentKey;
+    const repository = this.services.repository;
+    const written = this.data.writeNow((changes) => repository.writeNow(key, changes, expiry));
+    if (written === undefined) return false;
+    if (written) this.persisted(now, expiry, true);
+    else this.lose();
+    return true;
+  }
+
+  /** After a stored session's save: its new expiry, and what the client is sent for it. */
+  private persisted(now: number, expiry: SessionExpiry, changed: boolean): void {
+    const { settings } = this.services;
     this.meta = { ...this.meta, ...expiry };
-    if (write) this.stampFreshness(now);
+    if (changed) this.stampFreshness(now);
     // Rolling: the cookie follows the expiry just stored, so it lives as long as the session does.
     if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
   }
@@ -345,10 +375,9 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
       if (!(await this.storeAs(this.currentId, this.currentKey, this.meta))) this.lose();
       return;
     }
-    this.meta = result.meta;
     this.data.saved(write);
-    this.stampFreshness(now);
-    if (settings.rolling) this.writer?.issue(this.currentId, cookieExpiry(this.meta, now, settings));
+    this.meta = result.meta;
+    this.persisted(now, result.meta, true);
   }
 
   /**

@@ -35,9 +35,11 @@ export class SessionData {
   /** How many times `clear()` ran: a clear after a write was taken starts over what it carried. */
   private clears = 0;
   private writesTaken = false;
+  /** Changes stored since `stored` was read: applied to it only if this request looks again. */
+  private unapplied?: SessionChanges;
 
   constructor(
-    private base: ReadonlyMap<string, string>,
+    private stored: ReadonlyMap<string, string>,
     private readonly maxBytes: number,
     /** What `maxBytes` is, for the error: `maxSessionBytes` unless a store allows less. */
     private readonly limitName?: string,
@@ -53,11 +55,21 @@ export class SessionData {
    * Throws a 413 when the changes on top of it pass `maxBytes`.
    */
   rebase(base: ReadonlyMap<string, string>): void {
-    this.base = base;
+    this.stored = base;
+    this.unapplied = undefined;
     this.baseKnown = true;
     this.bytes = undefined;
     const bytes = this.measure();
     if (bytes > this.maxBytes) throw new SessionTooLargeError('', bytes, this.maxBytes, this.limitName);
+  }
+
+  /** The stored values, as of this request's last save. */
+  private get base(): ReadonlyMap<string, string> {
+    if (this.unapplied) {
+      this.stored = applySessionChanges(this.stored, this.unapplied);
+      this.unapplied = undefined;
+    }
+    return this.stored;
   }
 
   get changed(): boolean {
@@ -155,9 +167,27 @@ export class SessionData {
    * was in flight stay pending. (This request's view of the data does not move.)
    */
   saved(write: PendingWrite): void {
-    this.base = applySessionChanges(this.base, write.changes);
+    this.stored = this.base;
+    this.unapplied = write.changes;
     // A clear since the write was taken already dropped everything it carried.
     if (this.tracked && write.clears === this.clears) this.tracked.subtract(write.changes);
+  }
+
+  /**
+   * Hands the pending delta itself to `store`, which writes it at once (no copy: nothing can
+   * change meanwhile). Stored (true), it becomes part of the stored data and nothing is pending.
+   * `store`'s answer; undefined when it could not write at once (nothing is taken then).
+   */
+  writeNow(store: (changes: SessionChanges) => boolean | undefined): boolean | undefined {
+    const changes = this.changes;
+    const stored = store(changes);
+    if (stored === true) {
+      this.writesTaken = true;
+      this.stored = this.base;
+      this.unapplied = changes;
+      this.tracked = undefined;
+    }
+    return stored;
   }
 
   /** Drops this request's changes (the session is gone). */

@@ -107,6 +107,11 @@ export class SessionRepository {
     return this.store.applyUnread(key, changes, { now, idleTimeout, absoluteTimeout, maxBytes });
   }
 
+  /** `write` done at once when the store writes in this process; undefined when only `write` can. */
+  writeNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined {
+    return this.store.applyNow(key, changes, expiry);
+  }
+
   /** The token of this process's last write of `key`, for the client to present next time. */
   freshness(key: string): string | undefined {
     return this.store.freshness(key);

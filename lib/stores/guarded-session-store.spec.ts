@@ -67,6 +67,56 @@ describe('GuardedSessionStore', () => {
     flaky.onApplicationShutdown();
   });
 
+  it('writes a delta to an in-process store without a promise; a store that replaces apply is asked', async () => {
+    const store = new MemoryStore();
+    const guarded = new GuardedSessionStore(store, 1_000);
+    const meta = { createdAt: 1, expiresAt: Date.now() + 60_000, lastSeenAt: 1 };
+    const increment = {
+      clear: false,
+      set: new Map(),
+      delete: new Set<string>(),
+      increment: new Map([['n', 2]]),
+    };
+    expect(guarded.applyNow('k', increment, meta)).toBe(false); // absent: not created
+    expect(guarded.peek('k')).toBeNull();
+    await guarded.apply('k', { ...increment, increment: new Map([['n', 1]]) }, meta, meta);
+    expect(guarded.applyNow('k', increment, meta)).toBe(true);
+    expect(guarded.applyNow('k', increment, meta)).toBe(true);
+    expect(guarded.peek('k')?.data.get('n')).toBe('5');
+    // A subclass or a spy replacing apply keeps its apply on the path: nothing is written at once.
+    class CountingStore extends MemoryStore {
+      override apply(...args: Parameters<MemoryStore['apply']>) {
+        return super.apply(...args);
+      }
+    }
+    const counting = new CountingStore();
+    await counting.apply('k', increment, meta, meta);
+    expect(new GuardedSessionStore(counting, 1_000).applyNow('k', increment, meta)).toBeUndefined();
+    vi.spyOn(store, 'apply').mockResolvedValue(true);
+    expect(guarded.applyNow('k', increment, meta)).toBeUndefined();
+    expect(guarded.peek('k')?.data.get('n')).toBe('5');
+    store.onApplicationShutdown();
+    counting.onApplicationShutdown();
+  });
+
+  it('fails a write at once that throws as a 503, as a failed apply, and logs the recovery', () => {
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const store = new MemoryStore();
+    const guarded = new GuardedSessionStore(store, 1_000);
+    const applyNow = vi.spyOn(store, 'applyNow').mockImplementation(() => {
+      throw new Error('out of memory');
+    });
+    const none = { clear: false, set: new Map(), delete: new Set<string>(), increment: new Map() };
+    const expiry = { expiresAt: Date.now() + 60_000, lastSeenAt: Date.now() };
+    expect(() => guarded.applyNow('k', none, expiry)).toThrow(SessionStoreUnavailableError);
+    expect(String(error.mock.calls[0][0])).toContain('out of memory');
+    applyNow.mockRestore();
+    expect(guarded.applyNow('k', none, expiry)).toBe(false);
+    expect(log).toHaveBeenCalledTimes(1);
+    store.onApplicationShutdown();
+  });
+
   it('fails a peek that throws as a 503, as a failed load', () => {
     vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const store = new MemoryStore();

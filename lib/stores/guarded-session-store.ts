@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { SessionStoreUnavailableError } from '../errors/session-store-unavailable.error';
 import type {
+  FreshnessStore,
+  ImmediateStore,
   PeekableStore,
   SessionChanges,
   SessionExpiry,
@@ -16,6 +18,7 @@ import type {
 import {
   isCountingStore,
   isFreshnessStore,
+  isImmediateStore,
   isPeekableStore,
   isPingableStore,
   isSharedCacheStore,
@@ -41,6 +44,9 @@ export class GuardedSessionStore {
   /** Calls that failed since the outage began; 0 while the store answers. */
   private failures = 0;
   private readonly peekable: PeekableStore | undefined;
+  private readonly immediate: ImmediateStore | undefined;
+  /** Asked after every write: the capability is looked up once. */
+  private readonly fresh: FreshnessStore | undefined;
 
   constructor(
     readonly store: SessionStore,
@@ -48,21 +54,22 @@ export class GuardedSessionStore {
     private readonly timeout: number,
   ) {
     this.peekable = isPeekableStore(store) ? store : undefined;
+    this.immediate = isImmediateStore(store) ? store : undefined;
+    this.fresh = isFreshnessStore(store) ? store : undefined;
   }
 
   /** `freshness`: the client's token of its last write, for stores that cache (`FreshnessStore`). */
   load(key: string, freshness?: string): Promise<StoredSession | null> {
-    const { store } = this;
-    if (freshness !== undefined && isFreshnessStore(store)) {
-      return this.call('load', () => store.loadFresh(key, freshness));
+    const { store, fresh } = this;
+    if (freshness !== undefined && fresh) {
+      return this.call('load', () => fresh.loadFresh(key, freshness));
     }
     return this.call('load', () => store.load(key));
   }
 
   /** The token of this process's last write of `key`, from a `FreshnessStore`; else undefined. */
   freshness(key: string): string | undefined {
-    const { store } = this;
-    return isFreshnessStore(store) ? store.freshness(key) : undefined;
+    return this.fresh?.freshness(key);
   }
 
   /**
@@ -100,6 +107,22 @@ export class GuardedSessionStore {
   /** Whether the store checks writes to sessions not read first (`UnreadWriteStore`). */
   get writesUnread(): boolean {
     return isUnreadWriteStore(this.store);
+  }
+
+  /**
+   * `apply` of a delta done at once when the store writes in this process (see `ImmediateStore`);
+   * undefined when only `apply` can do it. A store that throws fails the call as `apply` would (503).
+   */
+  applyNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined {
+    if (!this.immediate) return undefined;
+    try {
+      const applied = this.immediate.applyNow(key, changes, expiry);
+      if (this.failures > 0 && applied !== undefined) this.recordRecovery();
+      return applied;
+    } catch (error) {
+      this.recordFailure('apply', error);
+      throw new SessionStoreUnavailableError('apply', error);
+    }
   }
 
   touch(key: string, expiry: SessionExpiry): Promise<boolean> {

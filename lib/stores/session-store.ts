@@ -166,6 +166,19 @@ export interface PeekableStore {
 }
 
 /**
+ * @internal A store that writes in this process (`MemoryStore`): it applies a change set at once,
+ * with no promise, so an end-of-request save adds no turns to the request.
+ */
+export interface ImmediateStore {
+  /**
+   * What `apply(key, changes, expiry)` would answer, given synchronously; undefined when only
+   * `apply` can do it (nothing was written then). May throw as `apply` rejects. `changes` is read
+   * during the call only: the caller may reuse it after.
+   */
+  applyNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined;
+}
+
+/**
  * A store that caches sessions in process (RedisStore's near-cache) and can tell a client which
  * version it just wrote: the module sends that token to the client beside the id, and passes it
  * back to `load`, so a copy cached anywhere that is older than the client's own last write is
@@ -268,6 +281,11 @@ export function isFreshnessStore(store: SessionStore): store is SessionStore & F
 
 export function isPingableStore(store: SessionStore): store is SessionStore & PingableStore {
   return hasMethods(store, 'ping');
+}
+
+/** @internal */
+export function isImmediateStore(store: SessionStore): store is SessionStore & ImmediateStore {
+  return hasMethods(store, 'applyNow');
 }
 
 export function isPeekableStore(store: SessionStore): store is SessionStore & PeekableStore {

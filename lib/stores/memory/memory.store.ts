@@ -117,6 +117,25 @@ export class MemoryStore
     create?: SessionMeta,
     binding?: UserBinding,
   ): Promise<boolean> {
+    return this.applyChanges(key, changes, expiry, create, binding);
+  }
+
+  /**
+   * @internal `ImmediateStore`: every write is in this process, so `apply`'s answer comes without
+   * the promise. Undefined in a subclass (or a spy) that replaces `apply`, so its `apply` runs.
+   */
+  applyNow(key: string, changes: SessionChanges, expiry: SessionExpiry): boolean | undefined {
+    if (this.apply !== MemoryStore.prototype.apply) return undefined;
+    return this.applyChanges(key, changes, expiry);
+  }
+
+  private applyChanges(
+    key: string,
+    changes: SessionChanges,
+    expiry: SessionExpiry,
+    create?: SessionMeta,
+    binding?: UserBinding,
+  ): boolean {
     const existing = this.live(key);
     if (!existing && !create) return false;
     const userId = existing ? undefined : create!.userId;
@@ -230,6 +249,13 @@ export class MemoryStore
 
   private write(key: string, meta: SessionMeta, data: ReadonlyMap<string, string>): void {
     const text = encodeMemorySession(meta, data);
+    // A session read lately is likely read again (its next request): keep what was written
+    // decoded in its place. Others (new ones) are not kept: that would only hold them longer.
+    const recent = this.recent.get(key);
+    if (recent !== undefined) {
+      recent.text = text;
+      recent.session = { data, meta };
+    }
     const previous = this.sessions.get(key);
     this.bytes += storedBytes(key, text) - (previous === undefined ? 0 : storedBytes(key, previous));
     this.sessions.set(key, text);
