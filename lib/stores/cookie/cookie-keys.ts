@@ -9,7 +9,7 @@ export const COOKIE_KEY_BYTES = 32;
 /** Characters of a key id in a sealed value. */
 export const KEY_ID_LENGTH = 8;
 
-/** @internal A key of the ring with the id sealed values name it by. */
+/** A key of the ring with the id sealed values name it by. */
 export interface SealingKey {
   /** 8 url-safe characters derived from the key (an HMAC of it), so no key is ever shown. */
   readonly id: string;
