@@ -32,7 +32,7 @@ import {
 } from './redis-session-layout';
 import { ApplyReply, ApplyUnreadReply, DestroyReply, TouchReply } from './redis-scripts';
 import { RedisUserIndex } from './redis-user-index';
-import type { NearCacheOptions, NearCacheStats } from './near-cache';
+import type { CacheTicket, NearCacheOptions, NearCacheStats } from './near-cache';
 import { NO_NEAR_CACHE_STATS } from './near-cache';
 import type { RedisNearCache } from './redis-near-cache';
 import { startNearCache } from './redis-near-cache';
@@ -241,21 +241,8 @@ export class RedisStore
     const args = [...expiryArgs(expiry), ...counts, createPairs.length / 2, ...fields, ...createPairs];
 
     const hash = sessionKey(this.prefix, key);
-    const near = this.near;
-    near?.cancelTouch(key);
-    const ticket = near?.cache.begin(key);
-    let reply: ApplyReply;
-    try {
-      let version: number;
-      [reply, version] = await this.runner.run('apply', (c) => c.nestSessionsApply(hash, ...args));
-      if (ticket) near?.applied(ticket, reply, Number(version), changes, expiry, create);
-    } catch (err) {
-      if (ticket) {
-        near?.cache.end(ticket);
-        near?.cache.forget(key);
-      }
-      throw err;
-    }
+    const [[reply, version], ticket] = await this.sendWrite(key, (c) => c.nestSessionsApply(hash, ...args));
+    if (ticket) this.near?.applied(ticket, reply, Number(version), changes, expiry, create);
     if (reply === ApplyReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
     if (reply === ApplyReply.Created && create?.userId !== undefined) {
       return this.users.add(create.userId, key, create.createdAt, () => this.destroy(key), binding);
@@ -276,22 +263,11 @@ export class RedisStore
     const { now, idleTimeout, absoluteTimeout, maxBytes } = rules;
     const args = [now, idleTimeout, absoluteTimeout, maxBytes, ...counts, ...fields];
     const hash = sessionKey(this.prefix, key);
-    const near = this.near;
-    near?.cancelTouch(key);
-    const ticket = near?.cache.begin(key);
-    let reply: Awaited<ReturnType<SessionCommands['nestSessionsApplyUnread']>>;
-    try {
-      reply = await this.runner.run('apply', (c) => c.nestSessionsApplyUnread(hash, ...args));
-    } catch (err) {
-      if (ticket) {
-        near?.cache.end(ticket);
-        near?.cache.forget(key);
-      }
-      throw err;
-    }
-    const [result, ...rest] = reply;
+    const [[result, ...rest], ticket] = await this.sendWrite(key, (c) =>
+      c.nestSessionsApplyUnread(hash, ...args),
+    );
     if (result !== ApplyUnreadReply.Applied) {
-      if (ticket) near?.cache.end(ticket);
+      if (ticket) this.near?.cache.end(ticket);
       if (result === ApplyUnreadReply.TooLarge) return { status: 'too-large', bytes: Number(rest[0]) };
       if (result === ApplyUnreadReply.Foreign) this.reportCorrupt(key, 'the key does not hold a session');
       return { status: 'absent' };
@@ -301,7 +277,7 @@ export class RedisStore
     if (ttl != null) meta.ttl = Number(ttl);
     if (userId != null) meta.userId = String(userId);
     // A cached copy one version behind plus these changes is the stored session (see `applied`).
-    if (ticket) near?.applied(ticket, ApplyReply.Applied, Number(version), changes, meta);
+    if (ticket) this.near?.applied(ticket, ApplyReply.Applied, Number(version), changes, meta);
     return { status: 'applied', meta };
   }
 
@@ -408,6 +384,29 @@ export class RedisStore
       down = false;
       this.logger.log('Redis connection is back');
     });
+  }
+
+  /**
+   * Sends a write script for `key` with a near-cache ticket open on it, which the caller settles
+   * from the reply (see `RedisNearCache.applied`). A failed call settles it here: the write may or
+   * may not have landed, so the cached copy goes.
+   */
+  private async sendWrite<R>(
+    key: string,
+    send: (c: SessionCommands) => Promise<R>,
+  ): Promise<[reply: R, ticket: CacheTicket | undefined]> {
+    const near = this.near;
+    near?.cancelTouch(key);
+    const ticket = near?.cache.begin(key);
+    try {
+      return [await this.runner.run('apply', send), ticket];
+    } catch (err) {
+      if (ticket) {
+        near?.cache.end(ticket);
+        near?.cache.forget(key);
+      }
+      throw err;
+    }
   }
 
   /** This process changes or removes `key` itself: its cached copy goes (NOLOOP tracking). */
