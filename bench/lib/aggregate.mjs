@@ -9,6 +9,23 @@ export function median(values) {
   return xs.length % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
 }
 
+/**
+ * `row`'s ratio to `other` (same scenario), taken round by round and then the median: the two ran
+ * in the same round, minutes apart at most, so a drift of the machine's speed over the run (seen
+ * here up to 2x) moves both. Falls back to the ratio of medians when no round holds both.
+ */
+function pairedRatio(runs, row, other, measure) {
+  const inRound = (name, round) =>
+    runs.find((r) => r.setup === name && r.scenario === row.scenario && r.round === round);
+  const perRound = runs
+    .filter((r) => r.setup === row.setup && r.scenario === row.scenario)
+    .map((r) => {
+      const o = inRound(other.setup, r.round);
+      return o ? measure(r, o) : null;
+    });
+  return median(perRound) ?? measure(row, other);
+}
+
 /** One row per setup x scenario that ran, in SETUPS order. */
 export function aggregate(runs, roundTrips = {}) {
   const rows = [];
@@ -43,9 +60,11 @@ export function aggregate(runs, roundTrips = {}) {
     const setup = SETUPS.find((s) => s.name === row.setup);
     const bare = find(setup.bare, row.scenario);
     const rival = setup.rival && find(setup.rival, row.scenario);
-    row.vsBare = bare ? row.rps / bare.rps : null;
-    row.vsRival = rival ? row.rps / rival.rps : null;
-    row.cpuVsBare = bare ? bare.cpuUsPerRequest / row.cpuUsPerRequest : null;
+    const rps = (a, b) => a.rps / b.rps;
+    const cpu = (a, b) => b.cpuUsPerRequest / a.cpuUsPerRequest;
+    row.vsBare = bare ? pairedRatio(runs, row, bare, rps) : null;
+    row.vsRival = rival ? pairedRatio(runs, row, rival, rps) : null;
+    row.cpuVsBare = bare ? pairedRatio(runs, row, bare, cpu) : null;
   }
   return rows;
 }

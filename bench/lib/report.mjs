@@ -66,7 +66,9 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
       `${config.rounds} round(s) x ${config.duration} s per setup and scenario, ${config.connections} connections, medians over rounds.`,
     '',
     '`x bare`: req/s against bare Nest on the same adapter. `x rival`: against express-session (Express) or ' +
-      '@fastify/session (Fastify) with the same kind of store. ' +
+      '@fastify/session (Fastify) with the same kind of store. Ratios are taken within each round (the two ' +
+      'setups ran minutes apart at most), then the median over rounds; so they need not equal the ratio of the ' +
+      'req/s medians shown. ' +
       '`Redis/SQL sent/req`: commands the app sent to Redis per request (MONITOR, 50 sequential requests), ' +
       'or statements it sent to PostgreSQL (pg_stat_statements) or MariaDB (Questions); ' +
       '`Redis cmd/req (INFO)`: total_commands_processed over the load run per request, which also counts ' +
