@@ -15,6 +15,7 @@ import { buildReport } from './lib/report.mjs';
 import { renderChart } from './lib/chart.mjs';
 import { SETUPS } from './lib/setups.mjs';
 import { runRounds } from './lib/suite.mjs';
+import { runAlternating } from './lib/alternating.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -34,6 +35,8 @@ const config = quick
       connections: 32,
       memorySessions: 100_000,
       idleWaitMs: 0,
+      alternations: 2,
+      alternationSeconds: 1,
     }
   : {
       mode: 'full',
@@ -43,8 +46,10 @@ const config = quick
       connections: 32,
       memorySessions: 1_000_000,
       idleWaitMs: 11_000,
+      alternations: 10,
+      alternationSeconds: 1,
     };
-for (const key of ['rounds', 'duration', 'connections', 'memorySessions']) {
+for (const key of ['rounds', 'duration', 'connections', 'memorySessions', 'alternations']) {
   const value = argv.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
   if (value !== undefined) config[key] = Number(value);
 }
@@ -97,6 +102,7 @@ async function main() {
       }
     }
     const runs = await runRounds(apps, redis, config, log);
+    const alternating = await runAlternating(apps, config, log);
     const probes = {};
     for (const app of apps.filter((a) => a.setup.store !== 'none')) {
       probes[app.name] = await probe(app.url);
@@ -132,6 +138,7 @@ async function main() {
       config,
       machine,
       runs,
+      alternating,
       roundTrips,
       probes,
       sanity: sanityBySetup,

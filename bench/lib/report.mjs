@@ -55,9 +55,34 @@ function memoryTable(memory) {
   return lines;
 }
 
-export function buildReport({ config, machine, runs, roundTrips, probes, sanity, failed, memory }) {
+function alternatingTable(alternating) {
+  if (alternating.length === 0)
+    return ['None ran (a setup or the one it is compared with was not selected).', ''];
+  return [
+    '| setup | scenario | against | pairs | x (median) | x (min-max) | x (CPU) |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+    ...alternating.map(
+      (a) =>
+        `| ${a.setup} | ${a.scenario} | ${a.against} | ${a.pairs} | ${ratio(a.rpsRatio)} | ` +
+        `${a.rpsRatioMin.toFixed(2)}-${a.rpsRatioMax.toFixed(2)} | ${ratio(a.cpuRatio)} |`,
+    ),
+    '',
+  ];
+}
+
+export function buildReport({
+  config,
+  machine,
+  runs,
+  alternating = [],
+  roundTrips,
+  probes,
+  sanity,
+  failed,
+  memory,
+}) {
   const rows = aggregate(runs, roundTrips);
-  const targets = evaluateTargets(rows, probes, memory, config);
+  const targets = evaluateTargets(rows, probes, memory, config, alternating);
   const date = new Date().toISOString();
   const md = [
     '# nest-sessions benchmark',
@@ -77,6 +102,15 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
       "than req/s); `x bare (CPU)`: bare's CPU per request over this one's. Latencies have autocannon's 1 ms resolution.",
     '',
     ...throughputTables(rows),
+    '## Alternating comparisons',
+    '',
+    `After the rounds, the comparisons the issues set targets for, measured by alternation: the setup and ` +
+      `the one it is compared with take turns, ${config.alternations ?? 0} pairs of ${config.alternationSeconds ?? 0} s ` +
+      'runs (the order flipped every pair), each alone. `x`: req/s against the other in the same pair, median ' +
+      "over pairs; `x (CPU)`: the other's CPU per request over this one's. The machine's drift hits both sides " +
+      'of a pair alike, so these are the steadier figures.',
+    '',
+    ...alternatingTable(alternating),
     '## Targets',
     '',
     '| target | measured | result |',
@@ -108,7 +142,20 @@ export function buildReport({ config, machine, runs, roundTrips, probes, sanity,
   ];
   if (problems.length) md.push('## Problems', '', ...problems, '');
   return {
-    json: { date, config, machine, rows, targets, roundTrips, probes, memory, sanity, failed, runs },
+    json: {
+      date,
+      config,
+      machine,
+      rows,
+      alternating,
+      targets,
+      roundTrips,
+      probes,
+      memory,
+      sanity,
+      failed,
+      runs,
+    },
     markdown: `${md.join('\n')}\n`,
   };
 }

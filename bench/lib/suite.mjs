@@ -23,6 +23,25 @@ async function alone(apps, app, run) {
   }
 }
 
+/**
+ * One load run of `scenario` on `app` for `duration` seconds, with the others stopped: the result,
+ * the app's CPU time per request (µs), and with `redis` the commands Redis processed meanwhile.
+ */
+export async function measureAlone(apps, app, scenario, config, duration, redis) {
+  return alone(apps, app, async () => {
+    const before = redis ? await redis.commandsProcessed() : 0;
+    const cpuBefore = cpuMs(app.pid);
+    const result = await load(app.url, scenario, { connections: config.connections, duration });
+    await sleep(100); // let requests still in flight at the end finish their store calls
+    const cpuUsed = cpuMs(app.pid) - cpuBefore;
+    return {
+      result,
+      cpuUsPerRequest: result.requests > 0 ? (cpuUsed * 1000) / result.requests : null,
+      redisCommands: redis ? (await redis.commandsProcessed()) - before : null,
+    };
+  });
+}
+
 /** The app order for a round, rotated so no setup always runs first or last. */
 function rotate(list, by) {
   const k = by % list.length;
@@ -46,21 +65,16 @@ export async function runRounds(apps, redis, config, log) {
       const scenarioApps = running(apps, scenario);
       if (scenarioApps.length === 0) continue;
       for (const app of rotate(scenarioApps, round - 1 + SCENARIOS.indexOf(scenario))) {
-        const { result, after, before, cpuUsed } = await alone(apps, app, async () => {
-          const before = await redis.commandsProcessed();
-          const cpuBefore = cpuMs(app.pid);
-          const result = await load(app.url, scenario, { ...opts, duration: config.duration });
-          await sleep(100); // let requests still in flight at the end finish their store calls
-          return {
-            result,
-            before,
-            after: await redis.commandsProcessed(),
-            cpuUsed: cpuMs(app.pid) - cpuBefore,
-          };
-        });
-        const cpuUsPerRequest = result.requests > 0 ? (cpuUsed * 1000) / result.requests : null;
+        const { result, cpuUsPerRequest, redisCommands } = await measureAlone(
+          apps,
+          app,
+          scenario,
+          config,
+          config.duration,
+          redis,
+        );
         const redisPerRequest =
-          app.setup.store === 'redis' && result.requests > 0 ? (after - before - 1) / result.requests : null;
+          app.setup.store === 'redis' && result.requests > 0 ? (redisCommands - 1) / result.requests : null;
         const record = { setup: app.name, scenario, round, ...result, redisPerRequest, cpuUsPerRequest };
         record.rssKiB = rssKiB(app.pid);
         runs.push(record);

@@ -13,8 +13,44 @@ function ratioCheck(target, ratio, atLeast, format) {
 
 const times = (x) => `${x.toFixed(2)}x`;
 
+/** What issue 8 (core) and issue 14 (near-cache) ask of the alternating comparisons: `[scenario, store, adapter] -> at least`. */
+const ALTERNATING_TARGETS = [
+  ['untouched', 'memory', 'express', 0.97],
+  ['untouched', 'memory', 'fastify', 0.97],
+  ['untouched', 'redis', 'express', 0.97],
+  ['untouched', 'redis', 'fastify', 0.97],
+  ['untouched', 'redis-near', 'express', 0.97],
+  ['untouched', 'redis-near', 'fastify', 0.97],
+  ['read', 'memory', 'express', 0.85],
+  ['read', 'memory', 'fastify', 0.7],
+  ['write', 'memory', 'express', 0.75],
+  ['write', 'memory', 'fastify', 0.6],
+  ['read', 'redis-near', 'express', 0.9],
+  ['read', 'redis-near', 'fastify', 0.9],
+];
+
+/** Targets on the alternating comparisons: against bare as above, against a rival at least 2x (near-cached read) or ahead (create). */
+function alternatingTargets(alternating) {
+  const out = [];
+  for (const a of alternating) {
+    const bare = a.against.endsWith('-bare');
+    const goal = bare
+      ? ALTERNATING_TARGETS.find(
+          ([sc, store, adapter]) => a.setup === `nest-sessions-${adapter}-${store}` && a.scenario === sc,
+        )?.[3]
+      : a.scenario === 'read'
+        ? 2
+        : 1;
+    if (goal === undefined) continue;
+    const format = bare ? pct : times;
+    const wanted = bare ? `>= ${pct(goal)} of bare` : `>= ${times(goal)} ${a.against}`;
+    out.push(ratioCheck(`${a.setup}: ${a.scenario} ${wanted} (alternating)`, a.rpsRatio, goal, format));
+  }
+  return out;
+}
+
 /** `[{ target, measured, pass: true | false | null (not measured) }]`. */
-export function evaluateTargets(rows, probes, memory, config) {
+export function evaluateTargets(rows, probes, memory, config, alternating = []) {
   const row = (setup, scenario) => rows.find((r) => r.setup === setup && r.scenario === scenario);
   const out = [];
   const nsSetups = [...new Set(rows.filter((r) => r.library === 'nest-sessions').map((r) => r.setup))];
@@ -113,6 +149,7 @@ export function evaluateTargets(rows, probes, memory, config) {
         ),
       );
   }
+  out.push(...alternatingTargets(alternating));
   for (const setup of nsSetups) {
     const p = probes[setup];
     if (!p) continue;
