@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisServerHandle, SentinelGroup } from '../support/redis-server';
 import { startRedisServer, startSentinelGroup, waitUntil } from '../support/redis-server';
+import { monitorRedis } from '../support/redis-monitor';
 
 /**
  * Two app instances in two processes (one on Express, one on Fastify) on one Redis, each with
@@ -189,12 +190,10 @@ describe('near-cache across two app processes (Express + Fastify) on one Redis',
       const client = new CookieClient();
       await client.send(`${app.url}/set/v?value=1`, 'POST');
       await client.send(`${app.url}/read`);
-      const monitor = await admin.duplicate().monitor();
-      monitor.on('error', () => undefined);
       const seen: string[] = [];
       // Commands a script runs inside Redis show as from 'lua': only what the apps send counts.
-      monitor.on('monitor', (_t: string, args: string[], source: string) => {
-        if (source !== 'lua') seen.push(args[0].toLowerCase());
+      const monitor = await monitorRedis(admin, (command, source) => {
+        if (source !== 'lua') seen.push(command);
       });
       const counted = async (path: string, method: 'GET' | 'POST', n = 20) => {
         seen.length = 0;

@@ -8,6 +8,7 @@ import type { RedisServerHandle } from '../support/redis-server';
 import { startRedisServer, waitUntil } from '../support/redis-server';
 import { fileFixture } from '../support/store-fixtures';
 import { ADAPTERS, cookiePair, createSessionTestApp, sessionCookie } from '../support/session-test-app';
+import { monitorRedis } from '../support/redis-monitor';
 
 /**
  * `@Session({ load: false })`: a handler that only writes gets its session unloaded, and its
@@ -150,11 +151,10 @@ describe.each(ADAPTERS)('@Session({ load: false }) (%s)', (adapter) => {
       const cookie = await newSession();
       await request(server()).post('/blind/incr').set('Cookie', cookie).expect(201); // scripts loaded
       const sent = async (path: string): Promise<string[]> => {
-        const monitor = await client.duplicate().monitor();
         const source = `127.0.0.1:${(client as unknown as { stream: { localPort: number } }).stream.localPort}`;
         const seen: string[] = [];
-        monitor.on('monitor', (_t: string, args: string[], from: string) => {
-          if (from === source) seen.push(args[0].toLowerCase());
+        const monitor = await monitorRedis(client, (command, from) => {
+          if (from === source) seen.push(command);
         });
         await request(server()).post(path).set('Cookie', cookie).expect(201);
         await client.echo('done');

@@ -7,6 +7,7 @@ import type { RedisServerHandle } from '../support/redis-server';
 import { startRedisServer, waitUntil } from '../support/redis-server';
 import { trackedClients } from '../support/tracked-clients';
 import { holdingProxy } from '../support/holding-proxy';
+import { monitorRedis } from '../support/redis-monitor';
 
 const storeKey = () => randomBytes(32).toString('base64url');
 const expiry = (ms = 60_000) => ({ expiresAt: Date.now() + ms, lastSeenAt: Date.now() });
@@ -211,10 +212,9 @@ describe('RedisStore near-cache', () => {
     await store.apply(key, sets({ a: 1 }), expiry(), meta());
     await store.apply(key, sets({ a: 2 }), expiry());
     const source = `127.0.0.1:${(client as unknown as { stream: { localPort: number } }).stream.localPort}`;
-    const monitor = await admin.duplicate().monitor();
     const seen: string[] = [];
-    monitor.on('monitor', (_t: string, args: string[], src: string) => {
-      if (src === source) seen.push(args[0].toLowerCase());
+    const monitor = await monitorRedis(admin, (command, src) => {
+      if (src === source) seen.push(command);
     });
     for (let i = 0; i < 10; i++) await store.load(key);
     await store.apply(key, sets({ a: 3 }), expiry());

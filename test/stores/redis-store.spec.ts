@@ -10,6 +10,7 @@ import { trackedClients } from '../support/tracked-clients';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { applySessionChanges } from '../../lib/stores/apply-session-changes';
 import { RedisStore } from '../../lib/stores/redis/redis.store';
+import { monitorRedis } from '../support/redis-monitor';
 
 const storeKey = () => randomBytes(32).toString('base64url');
 const expiry = (ms: number) => ({ expiresAt: Date.now() + ms, lastSeenAt: Date.now() });
@@ -192,13 +193,12 @@ describe('RedisStore', () => {
     await counted.destroy(storeKey());
     await client.ping();
     const source = `127.0.0.1:${(client as unknown as { stream: { localPort: number } }).stream.localPort}`;
-    const monitor = await admin.duplicate().monitor();
     const seen: string[] = [];
     let marker = 0;
-    monitor.on('monitor', (_time: string, args: string[], src: string) => {
+    const monitor = await monitorRedis(admin, (command, src) => {
       if (src !== source) return;
-      if (args[0].toLowerCase() === 'echo') marker++;
-      else seen.push(args[0].toLowerCase());
+      if (command === 'echo') marker++;
+      else seen.push(command);
     });
     const measure = async (op: () => Promise<unknown>) => {
       seen.length = 0;
