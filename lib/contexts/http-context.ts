@@ -6,8 +6,9 @@ import { platformSessionsOf } from '../http/platform-sessions';
  * loading would take a store call), saved after the handler.
  */
 export function httpHandlerSession(context: ExecutionContext, load = true): unknown {
-  const http = context.switchToHttp();
-  const req = http.getRequest<object>();
+  // The request and response are the context's first two arguments; `switchToHttp()` would
+  // allocate three closures per request to hand them out.
+  const req = context.getArgByIndex<object>(0);
   const sessions = platformSessionsOf(req);
   if (!sessions) {
     throw new Error(
@@ -16,5 +17,5 @@ export function httpHandlerSession(context: ExecutionContext, load = true): unkn
     );
   }
   // A promise here is awaited by Nest before the handler runs.
-  return sessions.forHandler(req, http.getResponse(), load);
+  return sessions.forHandler(req, context.getArgByIndex<unknown>(1), load);
 }

@@ -1,5 +1,6 @@
 import type { SessionSettings } from '../options/session-settings';
 import { readCookie } from '../cookie/read-cookie';
+import { freshnessVersion } from '../stores/freshness-token';
 import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
 import type { HttpRequestLike } from './http-exchange';
 import { requestHeader } from './http-exchange';
@@ -11,8 +12,6 @@ import { requestHeader } from './http-exchange';
  * a forged one can only make its own requests skip the cache. Nothing else in the module reads it.
  */
 const SUFFIX = '.v';
-/** A token is a write counter: up to 15 digits. */
-const TOKEN = /^[0-9]{1,15}$/;
 
 /** The companion cookie's name for the session cookie `name`. */
 export function freshnessCookieName(name: string): string {
@@ -24,7 +23,7 @@ export function readFreshness(req: HttpRequestLike, settings: SessionSettings): 
   const header = requestHeader(req, 'cookie');
   if (header === undefined || !header.includes(SUFFIX + '=')) return undefined;
   const token = readCookie(header, freshnessCookieName(settings.cookie.name));
-  return token !== undefined && TOKEN.test(token) ? token : undefined;
+  return freshnessVersion(token) === undefined ? undefined : token;
 }
 
 /** The Set-Cookie value for a token, with the session cookie's attributes and expiry. */

@@ -19,11 +19,17 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
   return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
 }
 
-/** The request's path as the client sent it (Express may rewrite `url` under a mounted router). */
-function requestPath(req: HttpRequestLike): string {
-  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+/** The request's target as the client sent it (Express may rewrite `url` under a mounted router). */
+function requestTarget(req: HttpRequestLike): string {
+  return (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+}
+
+/** Whether the request's path is in the cookie's path; for the usual `/`, without cutting the URL. */
+function requestInPath(req: HttpRequestLike, cookiePath: string): boolean {
+  const target = requestTarget(req);
+  if (cookiePath === '/') return target.charCodeAt(0) === 47; // '/': every origin-form path
+  const query = target.indexOf('?');
+  return pathMatches(query < 0 ? target : target.slice(0, query), cookiePath);
 }
 
 /**
@@ -103,7 +109,7 @@ export class ResponseIdWriter implements SessionIdWriter {
 
   private cookieReachesClient(): boolean {
     const { cookie } = this.settings;
-    if (!pathMatches(requestPath(this.req), cookie.path)) return false;
+    if (!requestInPath(this.req, cookie.path)) return false;
     if (cookie.secure === true && !isHttps(this.req)) {
       if (!warnedInsecure.has(this.settings)) {
         warnedInsecure.add(this.settings);

@@ -2,7 +2,7 @@ import type { SessionSettings } from '../options/session-settings';
 import { sessionKey } from '../id/session-key';
 import type { SessionExpiry, SessionMeta, UserBinding } from '../stores/session-store';
 import { SessionTooLargeError } from '../errors/session-too-large.error';
-import { cookieExpiry, nextExpiry } from './expiry';
+import { cookieExpiry, idleExpiry, nextExpiry } from './expiry';
 import { SessionData } from './session-data';
 import type { SessionIdWriter, SessionOrigin } from './session-id-writer';
 import type { SessionRepository } from './session-repository';
@@ -30,8 +30,9 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   private state: SessionState = 'open';
   private data: SessionData;
   /** Run before every save: views that hold values by reference (`req.session`) write them back. */
-  private readonly flushers: (() => void)[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  private flushers?: (() => void)[];
+  /** The last persistence step, settled or not; none until the first (most reads never save). */
+  private queue?: Promise<unknown>;
   /** Persistence steps queued or running. */
   private steps = 0;
 
@@ -124,7 +125,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
 
   /** Registers `flush` to run before each save (internal: the `req.session` view). */
   beforeSave(flush: () => void): void {
-    this.flushers.push(flush);
+    (this.flushers ??= []).push(flush);
   }
 
   /** Internal: reads in a session that was not loaded (see `unread`); nothing for one that was. */
@@ -435,13 +436,15 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
   }
 
   private flush(): void {
-    if (this.state === 'open') for (const flush of this.flushers) flush();
+    if (this.flushers && this.state === 'open') for (const flush of this.flushers) flush();
   }
 
   /** Runs persistence steps one at a time (a `save()` racing the end-of-request commit). */
   private serially<R>(step: () => Promise<R>): Promise<R> {
     // Nothing in flight (the usual end-of-request save): start now rather than a turn later.
-    const run = (this.steps++ === 0 ? step() : this.queue.then(step)).finally(() => this.steps--);
+    const run = (this.steps++ === 0 ? step() : (this.queue ?? Promise.resolve()).then(step)).finally(
+      () => this.steps--,
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -451,7 +454,7 @@ export class ActiveSession<T extends object = SessionShape> implements Session<T
     if (this.data.changed) return true;
     if (this.unread) return false;
     if (!this.stored) return this.services.settings.saveUninitialized;
-    return this.touchDue(nextExpiry(this.meta, Date.now(), this.services.settings).expiresAt);
+    return this.touchDue(idleExpiry(this.meta, Date.now(), this.services.settings));
   }
 
   /** Whether an unchanged session's expiry has moved enough to be worth a store touch. */

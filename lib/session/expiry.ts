@@ -11,10 +11,14 @@ export function sessionDeadline(meta: SessionMeta, rules: ExpiryRules): number {
   return meta.createdAt + Math.max(rules.absoluteTimeout, meta.ttl ?? 0);
 }
 
-/** The expiry a request at `now` gives the session: its idle timeout, capped by the deadline. */
+/** When a request at `now` makes the session expire: its idle timeout, capped by the deadline. */
+export function idleExpiry(meta: SessionMeta, now: number, rules: ExpiryRules): number {
+  return Math.min(now + (meta.ttl ?? rules.idleTimeout), sessionDeadline(meta, rules));
+}
+
+/** The expiry a request at `now` gives the session (see `idleExpiry`). */
 export function nextExpiry(meta: SessionMeta, now: number, rules: ExpiryRules): SessionExpiry {
-  const idle = meta.ttl ?? rules.idleTimeout;
-  return { expiresAt: Math.min(now + idle, sessionDeadline(meta, rules)), lastSeenAt: now };
+  return { expiresAt: idleExpiry(meta, now, rules), lastSeenAt: now };
 }
 
 /** Whether loaded metadata is still alive (NaN or missing fields from a bad store count as dead). */

@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { applySessionChanges } from '../apply-session-changes';
 import type { SessionChanges, SessionExpiry, SessionMeta, StoredSession } from '../session-store';
 import type { CacheTicket, NearCacheOptions, NearCacheStats } from './near-cache';
+import { freshnessVersion } from '../freshness-token';
 import { NearCache } from './near-cache';
 import { NearCacheTracking } from './near-cache-tracking';
 import type { CommandRunner } from './redis-connection';
@@ -13,8 +14,6 @@ import { ApplyReply, TouchReply } from './redis-scripts';
 const TOUCH_BATCH_DELAY = 20;
 /** Most write versions remembered for `freshness` (only the latest write of a request is asked). */
 const MAX_WRITTEN = 10_000;
-/** A freshness token: a write counter, digits only. */
-const TOKEN = /^[0-9]{1,15}$/;
 
 /**
  * The near-cache side of a RedisStore: which loads are answered in process, what a write's reply
@@ -51,8 +50,7 @@ export class RedisNearCache {
 
   /** The cached session, unless it is older than the client's `freshness` token or expired. */
   lookup(key: string, freshness?: string): StoredSession | undefined {
-    const minVersion = freshness !== undefined && TOKEN.test(freshness) ? Number(freshness) : 0;
-    const entry = this.cache.get(key, minVersion);
+    const entry = this.cache.get(key, freshnessVersion(freshness) ?? 0);
     if (!entry) return undefined;
     if (entry.session.meta.expiresAt <= Date.now()) {
       this.cache.forget(key);
