@@ -2,8 +2,6 @@ import type { SessionSettings } from '../options/session-settings';
 import { readCookie } from '../cookie/read-cookie';
 import { freshnessVersion } from '../stores/freshness-token';
 import { serializeSessionCookie } from '../cookie/serialize-session-cookie';
-import type { HttpRequestLike } from './http-exchange';
-import { requestHeader } from './http-exchange';
 
 /**
  * The companion cookie that carries a client's freshness token (the version of its last write,
@@ -18,9 +16,8 @@ export function freshnessCookieName(name: string): string {
   return name + SUFFIX;
 }
 
-/** The token the request carries, if well-formed. */
-export function readFreshness(req: HttpRequestLike, settings: SessionSettings): string | undefined {
-  const header = requestHeader(req, 'cookie');
+/** The token a request's Cookie header carries, if well-formed. */
+export function readFreshness(header: string | undefined, settings: SessionSettings): string | undefined {
   if (header === undefined || !header.includes(SUFFIX + '=')) return undefined;
   const token = readCookie(header, freshnessCookieName(settings.cookie.name));
   return freshnessVersion(token) === undefined ? undefined : token;

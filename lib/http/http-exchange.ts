@@ -34,8 +34,15 @@ function isFastifyReply(res: unknown): res is FastifyReplyLike {
   );
 }
 
+export type RequestHeaders = HttpRequestLike['headers'];
+
 export function requestHeader(req: HttpRequestLike, name: string): string | undefined {
-  const value = req.headers[name];
+  return headerValue(req.headers, name);
+}
+
+/** A header's (first) value, from headers already taken off the request. */
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 

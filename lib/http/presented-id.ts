@@ -2,7 +2,8 @@ import type { SessionIdSource } from '../options/session-module-options.interfac
 import type { SessionSettings } from '../options/session-settings';
 import type { PresentedId } from '../session/session-factory';
 import { readFreshness } from './freshness-cookie';
-import type { HttpRequestLike } from './http-exchange';
+import type { RequestHeaders } from './http-exchange';
+import { headerValue } from './http-exchange';
 
 /**
  * The id a request presents, with the freshness token of its last write when it came by cookie
@@ -10,12 +11,12 @@ import type { HttpRequestLike } from './http-exchange';
  * nothing of tokens.
  */
 export function presentedWithFreshness(
-  req: HttpRequestLike,
+  headers: RequestHeaders,
   settings: SessionSettings,
   id: string,
   key: string,
   source: SessionIdSource | undefined,
 ): PresentedId {
-  const freshness = source === 'cookie' ? readFreshness(req, settings) : undefined;
+  const freshness = source === 'cookie' ? readFreshness(headerValue(headers, 'cookie'), settings) : undefined;
   return freshness === undefined ? { id, key } : { id, key, freshness };
 }

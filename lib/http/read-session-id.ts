@@ -3,8 +3,8 @@ import type { SessionSettings } from '../options/session-settings';
 import { readCookie } from '../cookie/read-cookie';
 import { sessionKey } from '../id/session-key';
 import { unsignSessionId } from '../id/sign-session-id';
-import type { HttpRequestLike } from './http-exchange';
-import { queryParameter, requestHeader } from './http-exchange';
+import type { HttpRequestLike, RequestHeaders } from './http-exchange';
+import { headerValue, queryParameter } from './http-exchange';
 import type { VerifiedIdCache } from '../id/verified-id-cache';
 
 export interface IncomingSessionId {
@@ -23,10 +23,11 @@ export function readSessionId(
   req: HttpRequestLike,
   settings: SessionSettings,
   verified: VerifiedIdCache,
+  headers: RequestHeaders = req.headers,
 ): IncomingSessionId {
   let firstSource: SessionIdSource | undefined;
   for (const source of settings.idFrom) {
-    const raw = rawValue(req, settings, source);
+    const raw = rawValue(req, settings, source, headers);
     if (raw === undefined || raw === '') continue;
     firstSource ??= source;
     const known = verified.get(source, raw);
@@ -42,17 +43,21 @@ export function readSessionId(
   return { source: firstSource };
 }
 
-/** The value a source holds, as the client sent it. */
+/**
+ * The value a source holds, as the client sent it. `headers`: the request's, when the caller
+ * has them already (on Express each read of `req.headers` is a slow lookup).
+ */
 export function rawValue(
   req: HttpRequestLike,
   settings: SessionSettings,
   source: SessionIdSource,
+  headers: RequestHeaders = req.headers,
 ): string | undefined {
   switch (source) {
     case 'cookie':
-      return readCookie(requestHeader(req, 'cookie'), settings.cookie.name);
+      return readCookie(headerValue(headers, 'cookie'), settings.cookie.name);
     case 'header':
-      return requestHeader(req, settings.header);
+      return headerValue(headers, settings.header);
     case 'query':
       return queryParameter(req, settings.cookie.name);
   }

@@ -6,14 +6,25 @@ import { SealedSessions } from '../session/sealed-sessions';
 import { SessionFactory } from '../session/session-factory';
 import type { SessionOrigin } from '../session/session-id-writer';
 import { holdResponse } from './hold-response';
-import { HttpRequestLike, clientIp, nodeResponse, requestHeader, responseOf } from './http-exchange';
+import { IncomingMessage } from 'node:http';
+import {
+  HttpRequestLike,
+  RequestHeaders,
+  clientIp,
+  nodeResponse,
+  requestHeader,
+  responseOf,
+} from './http-exchange';
 import { IncomingSessionId, readSessionId } from './read-session-id';
 import { readSealedValue } from './read-sealed-value';
 import { ResponseIdWriter } from './response-id-writer';
 import { presentedWithFreshness } from './presented-id';
 
-/** Where a request keeps its session state (a symbol, so nothing else can clash with it). */
+/** The key of a request's session state (a symbol, so nothing else can clash with it). */
 const REQUEST_SESSION_STATE = Symbol('nest-sessions:request-state');
+/** What `util.inspect` (a logged `req.headers`) shows of the state: no session data. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const inspectState = (): string => '[nest-sessions request state]';
 const MAX_USER_AGENT = 512;
 
 interface RequestSessionState {
@@ -24,9 +35,27 @@ interface RequestSessionState {
   writer: ResponseIdWriter;
   /** Something saves it before the head leaves: the interceptor, or the held response. */
   saved: boolean;
+  [INSPECT]: () => string;
 }
 
-type SessionRequest = HttpRequestLike & { [REQUEST_SESSION_STATE]?: RequestSessionState };
+/** Where a request's state is kept (see `stateHolder`). */
+type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState };
+
+/**
+ * The object a request's session state is kept on. A Fastify request keeps it itself. A Node
+ * request (Express's, a WebSocket handshake's) keeps it on its headers object: Express gives each
+ * request object a hidden class of its own, so a property added to it took microseconds per
+ * request, and each later read a slow lookup, while the headers are read anyway for the id.
+ * Symbol-keyed: headers are never iterated with it (`Object.keys`, `for...in`, JSON skip symbols).
+ */
+function stateHolder(req: HttpRequestLike): StateHolder {
+  return (req instanceof IncomingMessage ? req.headers : req) as StateHolder;
+}
+
+/** The request's headers, given the holder `stateHolder` found (they may be the same object). */
+function headersOf(req: HttpRequestLike, holder: StateHolder): RequestHeaders {
+  return holder === req ? req.headers : holder;
+}
 
 /**
  * A request's session, from one lifecycle whoever opens it: loaded once per request however many
@@ -51,10 +80,11 @@ export class RequestSessions {
    * nothing saves it implicitly: the caller calls `save()`.
    */
   forRequest(request: object, res?: unknown): Promise<ActiveSession> {
-    const req = request as SessionRequest;
+    const req = request as HttpRequestLike;
+    const holder = stateHolder(req);
     let state: RequestSessionState;
     try {
-      state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+      state = holder[REQUEST_SESSION_STATE] ?? this.open(req, holder);
     } catch (error) {
       return Promise.reject(error); // a store that failed at once, as a load would
     }
@@ -68,22 +98,25 @@ export class RequestSessions {
    * presented id still has to be loaded (`forRequest` does that). Saved as `forRequest`'s is.
    */
   sessionNow(request: object, res?: unknown): ActiveSession | undefined {
-    const req = request as SessionRequest;
-    let state = req[REQUEST_SESSION_STATE];
+    const req = request as HttpRequestLike;
+    const holder = stateHolder(req);
+    let state = holder[REQUEST_SESSION_STATE];
     if (!state) {
-      const incoming = this.incoming(req);
+      const incoming = this.incoming(req, headersOf(req, holder));
       if (incoming.id !== undefined) return undefined;
-      state = this.open(req, incoming);
+      state = this.open(req, holder, incoming);
     }
     this.holdUntilSaved(state, req, res);
     return state.loaded?.isUnread ? undefined : state.loaded;
   }
 
   /** Whether the request presents a well-formed (and signed) id, which takes a store call to open. */
-  presentsId(req: object): boolean {
-    const state = (req as SessionRequest)[REQUEST_SESSION_STATE];
+  presentsId(request: object): boolean {
+    const req = request as HttpRequestLike;
+    const holder = stateHolder(req);
+    const state = holder[REQUEST_SESSION_STATE];
     if (state) return state.loaded === undefined || state.loaded.isUnread;
-    return this.incoming(req as SessionRequest).id !== undefined;
+    return this.incoming(req, headersOf(req, holder)).id !== undefined;
   }
 
   /**
@@ -92,8 +125,9 @@ export class RequestSessions {
    * handler that only writes), a session the store would have to load is handed over unread.
    */
   forHandler(request: object, res: unknown, load = true): ActiveSession | Promise<ActiveSession> {
-    const req = request as SessionRequest;
-    const state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req), load);
+    const req = request as HttpRequestLike;
+    const holder = stateHolder(req);
+    const state = holder[REQUEST_SESSION_STATE] ?? this.open(req, holder, undefined, load);
     state.saved = true;
     state.writer.bind(res);
     const { loaded } = state;
@@ -102,10 +136,11 @@ export class RequestSessions {
 
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
   load(request: object, res: unknown): Promise<ActiveSession> {
-    const req = request as SessionRequest;
+    const req = request as HttpRequestLike;
+    const holder = stateHolder(req);
     let state: RequestSessionState;
     try {
-      state = req[REQUEST_SESSION_STATE] ?? this.open(req, this.incoming(req));
+      state = holder[REQUEST_SESSION_STATE] ?? this.open(req, holder);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -119,7 +154,7 @@ export class RequestSessions {
    * A failed load already answered 503: there is nothing to save then.
    */
   settle(req: object): Promise<void> | undefined {
-    const state = (req as SessionRequest)[REQUEST_SESSION_STATE];
+    const state = stateHolder(req as HttpRequestLike)[REQUEST_SESSION_STATE];
     if (!state) return undefined;
     if (state.loaded) return state.loaded.commit();
     return sessionPromise(state).then(
@@ -129,7 +164,7 @@ export class RequestSessions {
   }
 
   /** Holds the response (given, or found from the request) until the session is saved. */
-  private holdUntilSaved(state: RequestSessionState, req: SessionRequest, res?: unknown): void {
+  private holdUntilSaved(state: RequestSessionState, req: HttpRequestLike, res?: unknown): void {
     if (state.saved) return;
     const response = res ?? responseOf(req);
     if (response === undefined) return;
@@ -138,16 +173,24 @@ export class RequestSessions {
     holdResponse(nodeResponse(response), () => this.settle(req));
   }
 
-  private incoming(req: SessionRequest): IncomingSessionId {
+  private incoming(req: HttpRequestLike, headers: RequestHeaders): IncomingSessionId {
     if (this.sealed.enabled) return readSealedValue(req, this.settings);
-    return readSessionId(req, this.settings, this.verified);
+    return readSessionId(req, this.settings, this.verified, headers);
   }
 
-  private open(req: SessionRequest, incoming: IncomingSessionId, load = true): RequestSessionState {
+  /** Opens the request's session and keeps its state on `holder`; `incoming` when read already. */
+  private open(
+    req: HttpRequestLike,
+    holder: StateHolder,
+    incoming?: IncomingSessionId,
+    load = true,
+  ): RequestSessionState {
+    const headers = headersOf(req, holder);
+    incoming ??= this.incoming(req, headers);
     const writer = new ResponseIdWriter(this.settings, req, incoming.source, this.sealed.enabled);
     const presented =
       incoming.id !== undefined && incoming.key !== undefined
-        ? presentedWithFreshness(req, this.settings, incoming.id, incoming.key, incoming.source)
+        ? presentedWithFreshness(headers, this.settings, incoming.id, incoming.key, incoming.source)
         : undefined;
     const originOf = () => origin(req);
     // The client carries the session itself (CookieStore), or no id, or a store holding the
@@ -158,13 +201,13 @@ export class RequestSessions {
       : this.factory.openNow(presented, writer, originOf);
     // Only `openNow` leaves it undefined, and only for a presented id.
     if (!now && !load) now = this.factory.unread(presented!, writer, originOf);
-    const state: RequestSessionState = { writer, saved: false, loaded: now };
+    const state: RequestSessionState = { writer, saved: false, loaded: now, [INSPECT]: inspectState };
     if (!now) {
       state.session = this.factory
         .open(presented, writer, originOf)
         .then((session) => (state.loaded = session));
     }
-    req[REQUEST_SESSION_STATE] = state;
+    holder[REQUEST_SESSION_STATE] = state;
     return state;
   }
 }

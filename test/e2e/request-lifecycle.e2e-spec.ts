@@ -16,7 +16,9 @@ import {
   ArgumentsHost,
   ExceptionFilter,
   HttpException,
+  Req,
 } from '@nestjs/common';
+import { inspect } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -108,6 +110,20 @@ class LifecycleController {
     return { ok: true };
   }
 
+  /** The guard's session and the handler's are one; the request's headers show nothing of it. */
+  @Get('guarded-headers')
+  @UseGuards(CountingGuard)
+  guardedHeaders(@Session() session: Session<{ visits: number }>, @Req() req: { headers: object }) {
+    session.set('secret' as 'visits', 4242);
+    return {
+      visits: session.get('visits'),
+      keys: Object.keys(req.headers),
+      json: JSON.stringify(req.headers),
+      inspected: inspect(req.headers, { depth: 5 }),
+      spread: Object.keys({ ...req.headers }),
+    };
+  }
+
   @Get('middleware')
   neverReached() {
     return { reached: true };
@@ -184,6 +200,24 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     const cookie = cookiePair(sessionCookie(first));
     await request(app.getHttpServer()).get('/guarded').set('Cookie', cookie).expect(200);
     expect(await readWith(cookie)).toEqual({ visits: 2 });
+  });
+
+  it('shares one session between a guard and @Session(), and leaves no session data in what req.headers shows', async () => {
+    const first = await request(app.getHttpServer()).get('/guarded-headers').set('X-Probe', 'p').expect(200);
+    expect(first.body.visits).toBe(1);
+    const cookie = cookiePair(sessionCookie(first));
+    const second = await request(app.getHttpServer())
+      .get('/guarded-headers')
+      .set('Cookie', cookie)
+      .expect(200);
+    expect(second.body.visits).toBe(2);
+    for (const res of [first, second]) {
+      expect(res.body.keys.every((k: string) => /^[a-z0-9-]+$/.test(k))).toBe(true);
+      expect(res.body.spread).toEqual(res.body.keys);
+      expect(res.body.json).not.toContain('4242');
+      expect(res.body.inspected).not.toContain('4242');
+      expect(res.body.inspected).not.toContain('visits');
+    }
   });
 
   it('saves a session a guard opened when the exception filter answers instead of a handler', async () => {
