@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { VerifiedIdCache } from '../id/verified-id-cache';
 import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
@@ -6,7 +7,6 @@ import { SealedSessions } from '../session/sealed-sessions';
 import { SessionFactory } from '../session/session-factory';
 import type { SessionOrigin } from '../session/session-id-writer';
 import { holdResponse } from './hold-response';
-import { IncomingMessage } from 'node:http';
 import {
   HttpRequestLike,
   RequestHeaders,
@@ -46,7 +46,8 @@ type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState };
  * request (Express's, a WebSocket handshake's) keeps it on its headers object: Express gives each
  * request object a hidden class of its own, so a property added to it took microseconds per
  * request, and each later read a slow lookup, while the headers are read anyway for the id.
- * Symbol-keyed: headers are never iterated with it (`Object.keys`, `for...in`, JSON skip symbols).
+ * Symbol-keyed, so `Object.keys`, `for...in` and JSON skip it; a spread copies a reference that
+ * inspects as a tag (`INSPECT`), so a logged copy shows no session data either.
  */
 function stateHolder(req: HttpRequestLike): StateHolder {
   return (req instanceof IncomingMessage ? req.headers : req) as StateHolder;
