@@ -175,7 +175,7 @@ export class RequestSessions {
   }
 
   private incoming(req: HttpRequestLike, headers: RequestHeaders): IncomingSessionId {
-    if (this.sealed.enabled) return readSealedValue(req, this.settings);
+    if (this.sealed.enabled) return readSealedValue(req, this.settings, headers);
     return readSessionId(req, this.settings, this.verified, headers);
   }
 
