@@ -9,11 +9,10 @@ import { NearCacheTracking } from './near-cache-tracking';
 import type { CommandRunner } from './redis-connection';
 import { sessionKey } from './redis-session-layout';
 import { ApplyReply, TouchReply } from './redis-scripts';
+import { WriteVersions } from './write-versions';
 
 /** Ms a deferred touch waits, so the touches of many requests leave in one pipeline. */
 const TOUCH_BATCH_DELAY = 20;
-/** Most write versions remembered for `freshness` (only the latest write of a request is asked). */
-const MAX_WRITTEN = 10_000;
 
 /**
  * The near-cache side of a RedisStore: which loads are answered in process, what a write's reply
@@ -30,7 +29,8 @@ export class RedisNearCache {
   private readonly touches = new Map<string, { hash: string; args: (string | number)[] }>();
   private touchTimer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
-  private readonly written = new Map<string, number>();
+  /** This process's latest write of each session, until its response takes it (`freshness`). */
+  private readonly written = new WriteVersions();
 
   constructor(
     client: Redis,
@@ -80,7 +80,7 @@ export class RedisNearCache {
   ): void {
     const { key } = ticket;
     const valid = this.cache.end(ticket);
-    if (version > 0) this.remember(key, version);
+    if (version > 0) this.written.remember(key, version);
     let next: StoredSession | undefined;
     if (valid && result === ApplyReply.Created && create) {
       next = { data: applySessionChanges(new Map(), changes), meta: withExpiry(create, expiry) };
@@ -155,21 +155,13 @@ export class RedisNearCache {
    * its next request (read-your-writes on any instance).
    */
   freshness(key: string): string | undefined {
-    const version = this.written.get(key);
-    if (version === undefined) return undefined;
-    this.written.delete(key);
-    return String(version);
+    const version = this.written.take(key);
+    return version === undefined ? undefined : String(version);
   }
 
   async stop(): Promise<void> {
     await this.flushTouches();
     await this.tracking.stop();
-  }
-
-  private remember(key: string, version: number): void {
-    this.written.delete(key);
-    this.written.set(key, version);
-    if (this.written.size > MAX_WRITTEN) this.written.delete(this.written.keys().next().value as string);
   }
 }
 
