@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo, Server } from 'node:net';
+import { appStats } from './bench-config';
 import { SETUP_FACTORIES } from './setups';
 
 /**
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));
   if (process.send) {
     process.on('disconnect', () => process.exit(0));
+    process.on('message', (msg: { ask?: string; id?: number }) => {
+      if (msg.ask === 'stats') process.send?.({ answer: msg.id, stats: appStats() });
+    });
     process.send({ ready: port });
   } else {
     console.log(`listening on http://127.0.0.1:${port}`);

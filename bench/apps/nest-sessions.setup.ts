@@ -11,7 +11,7 @@ import {
   SessionModuleOptions,
   SessionStore,
 } from '../../lib';
-import { BENCH_SECRET, SetupContext, benchSessionDir } from './bench-config';
+import { BENCH_SECRET, SetupContext, benchSessionDir, reportNearCacheOf } from './bench-config';
 import { NestSessionsController } from './nest-sessions.controller';
 
 /** An app module registering nest-sessions with `store`, `extra` and otherwise default options. */
@@ -34,7 +34,8 @@ export function createNestSessionsWith(
   extra: Partial<SessionModuleOptions> = {},
 ) {
   const httpAdapter = adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  return NestFactory.create(appModule(store, extra), httpAdapter, { logger: false });
+  // Warnings and errors only: a store outage or a near-cache pause then shows in the run's output.
+  return NestFactory.create(appModule(store, extra), httpAdapter, { logger: ['error', 'warn'] });
 }
 
 /** nest-sessions with its default MemoryStore, on `adapter` (`extra`: more options, e.g. requestSession). */
@@ -61,6 +62,7 @@ export function createNestSessionsRedisNear(adapter: Adapter) {
   return (ctx: SetupContext) => {
     const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
     const store = new RedisStore({ client, prefix: `bench-ns-near-${adapter}:`, nearCache: {} });
+    reportNearCacheOf(store);
     return createNestSessionsWith(adapter, store);
   };
 }

@@ -26,6 +26,20 @@ function pairedRatio(runs, row, other, measure) {
   return median(perRound) ?? measure(row, other);
 }
 
+/** A near-cache's counters over all runs of a row, and whether it stayed active through each. */
+function sumNear(deltas) {
+  if (deltas.length === 0) return null;
+  const sum = (k) => deltas.reduce((n, d) => n + d[k], 0);
+  return {
+    hits: sum('hits'),
+    misses: sum('misses'),
+    invalidations: sum('invalidations'),
+    evictions: sum('evictions'),
+    entries: Math.max(...deltas.map((d) => d.entries)),
+    alwaysActive: deltas.every((d) => d.active),
+  };
+}
+
 /** One row per setup x scenario that ran, in SETUPS order. */
 export function aggregate(runs, roundTrips = {}) {
   const rows = [];
@@ -52,6 +66,9 @@ export function aggregate(runs, roundTrips = {}) {
         redisPerRequest: median(recs.map((r) => r.redisPerRequest)),
         redisSentPerRequest: roundTrips[setup.name]?.[scenario]?.sentPerRequest ?? null,
         rssMiB: median(recs.map((r) => r.rssKiB / 1024)),
+        idleCpuPct: median(recs.map((r) => r.idleCpuPct ?? null)),
+        settleMs: median(recs.map((r) => r.settleMs ?? null)),
+        near: sumNear(recs.map((r) => r.near).filter(Boolean)),
       });
     }
   }

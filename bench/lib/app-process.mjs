@@ -5,6 +5,24 @@ import { stop, track } from './processes.mjs';
 
 const APP_MAIN = fileURLToPath(new URL('../../dist-bench/bench/apps/main.js', import.meta.url));
 
+let asked = 0;
+
+/** The app's own figures (`appStats` in bench/apps/bench-config.ts); null if it does not answer in 2 s. */
+function askStats(child) {
+  const id = ++asked;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(null), 2_000);
+    const onMessage = (msg) => msg.answer === id && done(msg.stats);
+    function done(stats) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(stats);
+    }
+    child.on('message', onMessage);
+    child.send({ ask: 'stats', id });
+  });
+}
+
 /** Starts `setup` and resolves `{ name, pid, url, stop() }` once it listens. */
 export function startApp(name, redisPort, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
@@ -26,6 +44,7 @@ export function startApp(name, redisPort, timeoutMs = 30_000) {
         pid: child.pid,
         url: `http://127.0.0.1:${msg.ready}`,
         stop: () => stop(child),
+        stats: () => askStats(child),
       });
     });
   });

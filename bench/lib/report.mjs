@@ -1,7 +1,8 @@
 // The results as JSON and as the Markdown the README shows.
-import { aggregate } from './aggregate.mjs';
+import { aggregate, median } from './aggregate.mjs';
 import { SCENARIOS } from './driver.mjs';
 import { evaluateTargets } from './targets.mjs';
+import { IDLE_WINDOW_MS } from './suite.mjs';
 
 const fixed = (x, digits = 0) => (x === null || x === undefined ? '–' : x.toFixed(digits));
 const ratio = (x) => (x === null || x === undefined ? '–' : `${x.toFixed(2)}x`);
@@ -26,6 +27,33 @@ function throughputTables(rows) {
     lines.push('');
   }
   return lines;
+}
+
+/**
+ * The app's CPU while idle before each run (a background cost shows on every route's CPU per
+ * request), and what a near-cache did during the rounds.
+ */
+function backgroundTable(rows) {
+  const setups = [...new Set(rows.map((r) => r.setup))];
+  const lines = [
+    '| setup | settle ms (median) | idle CPU % (median) | near-cache hits / misses per scenario | invalidations | evictions | most entries | active in every run |',
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const setup of setups) {
+    const mine = rows.filter((r) => r.setup === setup);
+    const idle = median(mine.map((r) => r.idleCpuPct));
+    const settleMs = median(mine.map((r) => r.settleMs));
+    const near = mine.filter((r) => r.near);
+    const total = (k) => near.reduce((n, r) => n + r.near[k], 0);
+    lines.push(
+      `| ${setup} | ${fixed(settleMs)} | ${fixed(idle, 1)} | ` +
+        (near.length
+          ? `${near.map((r) => `${r.scenario} ${r.near.hits}/${r.near.misses}`).join(', ')} | ${total('invalidations')} | ` +
+            `${total('evictions')} | ${Math.max(...near.map((r) => r.near.entries))} | ${near.every((r) => r.near.alwaysActive) ? 'yes' : '**no**'} |`
+          : '– | – | – | – | – |'),
+    );
+  }
+  return [...lines, ''];
 }
 
 function memoryTable(memory) {
@@ -102,6 +130,15 @@ export function buildReport({
       "than req/s); `x bare (CPU)`: bare's CPU per request over this one's. Latencies have autocannon's 1 ms resolution.",
     '',
     ...throughputTables(rows),
+    '## Background and near-cache',
+    '',
+    `Before each run, the app is left alone until a ${IDLE_WINDOW_MS} ms window passes in which it uses at most one ` +
+      'clock tick of CPU (the GC work its previous run left, which SIGSTOP postponed, would otherwise land in this run). ' +
+      "`settle ms`: how long that took; `idle CPU %`: the app's CPU in that last window, in % of one core " +
+      '(a background cost, timers or connections, would show there and inflate every route of the app). ' +
+      'Near-cache: its counters summed over the rounds, per scenario.',
+    '',
+    ...backgroundTable(rows),
     '## Alternating comparisons',
     '',
     `After the rounds, the comparisons the issues set targets for, measured by alternation: the setup and ` +

@@ -24,18 +24,63 @@ async function alone(apps, app, run) {
 }
 
 /**
+ * Waits until the app is idle: up to `IDLE_MAX_WINDOWS` windows of `IDLE_WINDOW_MS` until one
+ * where it used at most one clock tick of CPU. An app is stopped (SIGSTOP) right after its own
+ * run, so the GC work that run left is otherwise done in its next run and charged to it (seen
+ * here: 70% of a core for a second in the connect-redis apps). Returns the CPU (% of one core)
+ * of the last window, and how long the wait took.
+ */
+async function settle(app) {
+  let pct = 0;
+  for (let window = 1; window <= IDLE_MAX_WINDOWS; window++) {
+    const before = cpuMs(app.pid);
+    await sleep(IDLE_WINDOW_MS);
+    const used = cpuMs(app.pid) - before;
+    pct = (used * 100) / IDLE_WINDOW_MS;
+    if (used <= 1000 / 100) return { idleCpuPct: pct, settleMs: window * IDLE_WINDOW_MS };
+  }
+  return { idleCpuPct: pct, settleMs: IDLE_MAX_WINDOWS * IDLE_WINDOW_MS };
+}
+/** How long each idle sample before a run lasts, and how many are taken at most. */
+export const IDLE_WINDOW_MS = 200;
+const IDLE_MAX_WINDOWS = 15;
+
+/** What the near-cache's counters moved by between two `stats()` answers (null without a near-cache). */
+function nearDelta(before, after) {
+  if (!before?.near || !after?.near) return null;
+  const moved = (k) => after.near[k] - before.near[k];
+  return {
+    hits: moved('hits'),
+    misses: moved('misses'),
+    invalidations: moved('invalidations'),
+    evictions: moved('evictions'),
+    entries: after.near.entries,
+    active: before.near.active && after.near.active,
+  };
+}
+
+/**
  * One load run of `scenario` on `app` for `duration` seconds, with the others stopped: the result,
  * the app's CPU time per request (µs), and with `redis` the commands Redis processed meanwhile.
+ * Starts once the app is idle (`settle`): what it spent then shows a background cost, which would
+ * inflate every route's CPU per request. For a near-cache setup, also what its counters did.
  */
 export async function measureAlone(apps, app, scenario, config, duration, redis) {
   return alone(apps, app, async () => {
+    const { idleCpuPct, settleMs } = await settle(app);
+    const statsBefore = await app.stats();
     const before = redis ? await redis.commandsProcessed() : 0;
     const cpuBefore = cpuMs(app.pid);
     const result = await load(app.url, scenario, { connections: config.connections, duration });
     await sleep(100); // let requests still in flight at the end finish their store calls
     const cpuUsed = cpuMs(app.pid) - cpuBefore;
+    const statsAfter = await app.stats();
     return {
       result,
+      idleCpuPct,
+      settleMs,
+      near: nearDelta(statsBefore, statsAfter),
+      heapUsedMiB: statsAfter?.heapUsedMiB ?? null,
       cpuUsPerRequest: result.requests > 0 ? (cpuUsed * 1000) / result.requests : null,
       redisCommands: redis ? (await redis.commandsProcessed()) - before : null,
     };
@@ -65,23 +110,29 @@ export async function runRounds(apps, redis, config, log) {
       const scenarioApps = running(apps, scenario);
       if (scenarioApps.length === 0) continue;
       for (const app of rotate(scenarioApps, round - 1 + SCENARIOS.indexOf(scenario))) {
-        const { result, cpuUsPerRequest, redisCommands } = await measureAlone(
-          apps,
-          app,
-          scenario,
-          config,
-          config.duration,
-          redis,
-        );
+        const { result, cpuUsPerRequest, redisCommands, idleCpuPct, settleMs, near, heapUsedMiB } =
+          await measureAlone(apps, app, scenario, config, config.duration, redis);
         const redisPerRequest =
           app.setup.store === 'redis' && result.requests > 0 ? (redisCommands - 1) / result.requests : null;
-        const record = { setup: app.name, scenario, round, ...result, redisPerRequest, cpuUsPerRequest };
+        const record = {
+          setup: app.name,
+          scenario,
+          round,
+          ...result,
+          redisPerRequest,
+          cpuUsPerRequest,
+          idleCpuPct,
+          settleMs,
+          heapUsedMiB,
+          near,
+        };
         record.rssKiB = rssKiB(app.pid);
         runs.push(record);
         log(
           `round ${round} ${scenario.padEnd(9)} ${app.name.padEnd(30)} ` +
             `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  ` +
-            `${Math.round(cpuUsPerRequest)} µs CPU/req` +
+            `${Math.round(cpuUsPerRequest)} µs CPU/req  settled in ${settleMs} ms (${idleCpuPct.toFixed(0)}% CPU)` +
+            (near ? `  near ${JSON.stringify(near)}` : '') +
             (result.non2xx ? `  non-2xx ${result.non2xx}` : ''),
         );
       }
