@@ -90,19 +90,43 @@ async function main() {
       process.env.BENCH_MYSQL_URL = sql.mysql.url;
       log(`mariadb at ${sql.mysql.url}`);
     }
-    for (const setup of selected) {
-      try {
-        const app = await startApp(setup.name, redis.port);
-        const check = await sanity(app.url, setup);
-        apps.push({ ...app, setup, sanity: check });
-        log(`${setup.name} up (pid ${app.pid}) ${JSON.stringify(check)}`);
-      } catch (err) {
-        failed[setup.name] = err.message;
-        log(`${setup.name} FAILED: ${err.message}`);
+    const startAll = async () => {
+      for (const setup of selected) {
+        if (failed[setup.name]) continue;
+        try {
+          const app = await startApp(setup.name, redis.port);
+          const check = await sanity(app.url, setup);
+          apps.push({ ...app, setup, sanity: check });
+          log(`${setup.name} up (pid ${app.pid}) ${JSON.stringify(check)}`);
+        } catch (err) {
+          failed[setup.name] = err.message;
+          log(`${setup.name} FAILED: ${err.message}`);
+        }
       }
-    }
-    const runs = await runRounds(apps, redis, config, log);
-    const alternating = await runAlternating(apps, config, log);
+    };
+    // Each round on fresh processes: see runRounds.
+    const restartAll = async () => {
+      for (const app of apps) await app.stop();
+      apps.length = 0;
+      await startAll();
+    };
+    // One app on a fresh process, in its place in `apps`; undefined if it no longer starts.
+    const restartOne = async (app) => {
+      await app.stop();
+      apps.splice(apps.indexOf(app), 1);
+      try {
+        const fresh = { ...(await startApp(app.name, redis.port)), setup: app.setup, sanity: app.sanity };
+        apps.push(fresh);
+        return fresh;
+      } catch (err) {
+        failed[app.name] = err.message;
+        log(`${app.name} FAILED on restart: ${err.message}`);
+        return undefined;
+      }
+    };
+    await startAll();
+    const runs = await runRounds(apps, redis, config, log, restartAll);
+    const alternating = await runAlternating(apps, config, log, restartOne);
     const probes = {};
     for (const app of apps.filter((a) => a.setup.store !== 'none')) {
       probes[app.name] = await probe(app.url);

@@ -3,6 +3,7 @@
 // both sides of each pair alike. The median of the per-pair ratios is far steadier than a ratio of
 // two runs minutes apart.
 import { median } from './aggregate.mjs';
+import { load } from './driver.mjs';
 import { measureAlone } from './suite.mjs';
 
 const both = (f) => ['express', 'fastify'].flatMap(f);
@@ -47,13 +48,17 @@ export const ALTERNATING = [
  * apps both run, the order flipped every pair; one record per comparison with the median ratios
  * (req/s, and CPU per request: the other's over this one's).
  */
-export async function runAlternating(apps, config, log) {
-  const byName = new Map(apps.map((app) => [app.name, app]));
+export async function runAlternating(apps, config, log, restartOne) {
   const results = [];
   for (const [setup, scenario, against, atLeast] of ALTERNATING) {
-    const app = byName.get(setup);
-    const other = byName.get(against);
+    const named = (name) => apps.find((a) => a.name === name);
+    if (!named(setup) || !named(against)) continue;
+    // Both on fresh processes (a process's speed is partly luck, see runRounds), warmed up.
+    const app = await restartOne(named(setup));
+    const other = await restartOne(named(against));
     if (!app || !other) continue;
+    for (const next of [app, other])
+      await load(next.url, scenario, { connections: config.connections, amount: config.warmupRequests });
     const rps = [];
     const cpu = [];
     for (let i = 0; i < config.alternations; i++) {

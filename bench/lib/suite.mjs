@@ -94,18 +94,25 @@ function rotate(list, by) {
 }
 
 /**
- * Runs a warm-up pass of `warmupRequests` per setup and scenario (not recorded), then `rounds`
- * rounds; returns one record per round x scenario x app. Redis commands are counted from INFO
- * around each run, the app's CPU time from /proc.
+ * Runs `rounds` rounds, each on fresh app processes (`restartAll`, from the second round on) after
+ * a warm-up pass of `warmupRequests` per setup and scenario (not recorded); returns one record per
+ * round x scenario x app. Fresh processes, because one setup's processes differ in speed by up to
+ * 15% here, persistently (seen with identical setups side by side): medians over rounds are then
+ * medians over processes too. Redis commands are counted from INFO around each run, the app's CPU
+ * time from /proc.
  */
-export async function runRounds(apps, redis, config, log) {
+export async function runRounds(apps, redis, config, log, restartAll) {
   const opts = { connections: config.connections };
-  for (const scenario of SCENARIOS) {
-    for (const app of running(apps, scenario))
-      await load(app.url, scenario, { ...opts, amount: config.warmupRequests });
-  }
+  const warmUp = async () => {
+    for (const scenario of SCENARIOS) {
+      for (const app of running(apps, scenario))
+        await load(app.url, scenario, { ...opts, amount: config.warmupRequests });
+    }
+  };
   const runs = [];
   for (let round = 1; round <= config.rounds; round++) {
+    if (round > 1) await restartAll();
+    await warmUp();
     for (const scenario of SCENARIOS) {
       const scenarioApps = running(apps, scenario);
       if (scenarioApps.length === 0) continue;
