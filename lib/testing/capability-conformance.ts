@@ -125,11 +125,11 @@ export function describeCapabilities({ describe, it }: ConformanceRunner, fx: Co
 
 function describeUserRules(it: ConformanceRunner['it'], fx: ConformanceFixture): void {
   const userOf = () => `user-${randomUUID()}`;
-  const bind = async (userId: string, createdAt: number, binding: UserBinding = {}) => {
+  const bind = async (userId: string, createdAt: number, binding: UserBinding = {}, ttl = 60_000) => {
     const store = await fx.store();
     const k = fx.key();
-    const meta = { ...metaFor(60_000, { userId }), createdAt };
-    const created = await store.apply(k, sets({ mine: k }), expiryIn(60_000), meta, binding);
+    const meta = { ...metaFor(ttl, { userId }), createdAt };
+    const created = await store.apply(k, sets({ mine: k }), expiryIn(ttl), meta, binding);
     return { k, created };
   };
   const alive = async (keys: string[]) => {
@@ -192,6 +192,20 @@ function describeUserRules(it: ConformanceRunner['it'], fx: ConformanceFixture):
         (await store.listByUser(userId)).map((e) => e.key),
         [older[2], newest],
       );
+    }),
+  );
+
+  it(
+    'counts only live sessions against a limit: an expired one does not cost a live one its place',
+    needing(fx, isUserIndexStore, 'UserIndexStore', async () => {
+      const userId = userOf();
+      const start = Date.now();
+      const older = (await bind(userId, start)).k;
+      // Newer than `older` but abandoned: it expires while `older` stays in use.
+      const expired = (await bind(userId, start + 1, {}, 150)).k;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const newest = (await bind(userId, start + 10, { limit: 2 })).k;
+      assert.deepEqual(await alive([older, expired, newest]), [older, newest]);
     }),
   );
 

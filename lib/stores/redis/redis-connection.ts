@@ -20,6 +20,7 @@ export interface SessionCommands {
   hgetall(key: string): Promise<unknown>;
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
   zrange(key: string, start: number, stop: number): Promise<string[]>;
+  zcard(key: string): Promise<number>;
   zrem(key: string, ...members: string[]): Promise<number>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, px: 'PX', ms: number): Promise<unknown>;

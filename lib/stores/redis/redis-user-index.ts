@@ -58,6 +58,7 @@ export class RedisUserIndex {
     binding: UserBinding = {},
   ): Promise<boolean> {
     const [index, prune] = userIndexKeys(this.prefix, userId);
+    if (binding.limit !== undefined) await this.dropDeadBeforeLimit(userId, index, binding.limit);
     let reply: Awaited<ReturnType<SessionCommands['nestSessionsIndexUser']>>;
     try {
       reply = await this.runner.run('apply (user index)', (c) =>
@@ -91,6 +92,22 @@ export class RedisUserIndex {
       await run;
     }
     return true;
+  }
+
+  /**
+   * The limit counts index entries, and an entry outlives its session when the session expires
+   * (only its hash has a TTL): a session abandoned after a newer one's start would keep its place
+   * and cost an older live one its own. So, when the index is at the limit, the entries of
+   * sessions that are gone leave it first (a gone session never comes back: keys are not reused).
+   * Best effort: a failure leaves them counted, as before.
+   */
+  private async dropDeadBeforeLimit(userId: string, index: string, limit: number): Promise<void> {
+    try {
+      const size = await this.runner.run('apply (user index)', (c) => c.zcard(index));
+      if (size >= limit) await this.list(userId);
+    } catch (err) {
+      this.logger.warn(`Pruning a user index before its limit failed: ${(err as Error).message}`);
+    }
   }
 
   /**
