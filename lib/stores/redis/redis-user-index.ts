@@ -95,10 +95,10 @@ export class RedisUserIndex {
   }
 
   /**
-   * The limit counts index entries, and an entry outlives its session when the session expires
-   * (only its hash has a TTL): a session abandoned after a newer one's start would keep its place
-   * and cost an older live one its own. So, when the index is at the limit, the entries of
-   * sessions that are gone leave it first (a gone session never comes back: keys are not reused).
+   * The limit counts index entries, and an entry outlives its session (only the hash has a TTL):
+   * a newer session, abandoned and expired, would keep its place and cost an older live one its
+   * own. So, when the index is at the limit, the entries of sessions that are gone leave it first
+   * (a gone session never comes back: keys are not reused).
    * Best effort: a failure leaves them counted, as before.
    */
   private async dropDeadBeforeLimit(userId: string, index: string, limit: number): Promise<void> {
