@@ -90,39 +90,34 @@ async function main() {
       process.env.BENCH_MYSQL_URL = sql.mysql.url;
       log(`mariadb at ${sql.mysql.url}`);
     }
-    const startAll = async () => {
-      for (const setup of selected) {
-        if (failed[setup.name]) continue;
-        try {
-          const app = await startApp(setup.name, redis.port);
-          const check = await sanity(app.url, setup);
-          apps.push({ ...app, setup, sanity: check });
-          log(`${setup.name} up (pid ${app.pid}) ${JSON.stringify(check)}`);
-        } catch (err) {
-          failed[setup.name] = err.message;
-          log(`${setup.name} FAILED: ${err.message}`);
-        }
+    // One setup on a fresh process, sanity-checked and added to `apps`; undefined if it fails.
+    const startSetup = async (setup) => {
+      try {
+        const app = await startApp(setup.name, redis.port);
+        const check = await sanity(app.url, setup);
+        const ready = { ...app, setup, sanity: check };
+        apps.push(ready);
+        log(`${setup.name} up (pid ${app.pid}) ${JSON.stringify(check)}`);
+        return ready;
+      } catch (err) {
+        failed[setup.name] = err.message;
+        log(`${setup.name} FAILED: ${err.message}`);
+        return undefined;
       }
     };
-    // Each round on fresh processes: see runRounds.
+    const startAll = async () => {
+      for (const setup of selected) if (!failed[setup.name]) await startSetup(setup);
+    };
+    // Fresh processes (see runRounds): every app for a round, or one for a comparison.
     const restartAll = async () => {
       for (const app of apps) await app.stop();
       apps.length = 0;
       await startAll();
     };
-    // One app on a fresh process, in its place in `apps`; undefined if it no longer starts.
     const restartOne = async (app) => {
       await app.stop();
       apps.splice(apps.indexOf(app), 1);
-      try {
-        const fresh = { ...(await startApp(app.name, redis.port)), setup: app.setup, sanity: app.sanity };
-        apps.push(fresh);
-        return fresh;
-      } catch (err) {
-        failed[app.name] = err.message;
-        log(`${app.name} FAILED on restart: ${err.message}`);
-        return undefined;
-      }
+      return startSetup(app.setup);
     };
     await startAll();
     const runs = await runRounds(apps, redis, config, log, restartAll);

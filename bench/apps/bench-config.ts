@@ -10,7 +10,6 @@ export const IDLE_TIMEOUT_MS = 30 * 60_000;
 
 /** What an app process reports when the runner asks (`{ ask: 'stats' }` over IPC). */
 export interface AppStats {
-  heapUsedMiB: number;
   /** The RedisStore near-cache's counters, for a setup that has one. */
   near?: NearCacheStats;
 }
@@ -23,8 +22,7 @@ export function reportNearCacheOf(store: RedisStore): void {
 }
 
 export function appStats(): AppStats {
-  const heapUsedMiB = process.memoryUsage().heapUsed / 2 ** 20;
-  return nearStatsOf ? { heapUsedMiB, near: nearStatsOf() } : { heapUsedMiB };
+  return nearStatsOf ? { near: nearStatsOf() } : {};
 }
 
 /** What the runner passes to an app process on its command line. */

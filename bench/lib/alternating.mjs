@@ -51,11 +51,11 @@ export const ALTERNATING = [
 export async function runAlternating(apps, config, log, restartOne) {
   const results = [];
   for (const [setup, scenario, against, atLeast] of ALTERNATING) {
-    const named = (name) => apps.find((a) => a.name === name);
-    if (!named(setup) || !named(against)) continue;
+    const running = [setup, against].map((name) => apps.find((a) => a.name === name));
+    if (running.includes(undefined)) continue;
     // Both on fresh processes (a process's speed is partly luck, see runRounds), warmed up.
-    const app = await restartOne(named(setup));
-    const other = await restartOne(named(against));
+    const app = await restartOne(running[0]);
+    const other = await restartOne(running[1]);
     if (!app || !other) continue;
     for (const next of [app, other])
       await load(next.url, scenario, { connections: config.connections, amount: config.warmupRequests });

@@ -60,6 +60,8 @@ export function cpuMs(pid) {
 
 /** USER_HZ: 100 on every Linux this bench targets. */
 const CLOCK_TICKS_PER_SECOND = 100;
+/** The CPU time /proc counts in: one clock tick, in ms. */
+export const CPU_TICK_MS = 1000 / CLOCK_TICKS_PER_SECOND;
 
 /** Runs a node script to completion and returns the JSON its last stdout line holds. */
 export function runNodeJson(args, timeoutMs) {

@@ -4,7 +4,7 @@ import { load, SCENARIOS } from './driver.mjs';
 
 /** The apps that run `scenario` (GraphQL setups run only their own). */
 const running = (apps, scenario) => apps.filter((app) => app.setup.scenarios.includes(scenario));
-import { cpuMs, rssKiB } from './processes.mjs';
+import { CPU_TICK_MS, cpuMs, rssKiB } from './processes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +37,7 @@ async function settle(app) {
     await sleep(IDLE_WINDOW_MS);
     const used = cpuMs(app.pid) - before;
     pct = (used * 100) / IDLE_WINDOW_MS;
-    if (used <= 1000 / 100) return { idleCpuPct: pct, settleMs: window * IDLE_WINDOW_MS };
+    if (used <= CPU_TICK_MS) return { idleCpuPct: pct, settleMs: window * IDLE_WINDOW_MS };
   }
   return { idleCpuPct: pct, settleMs: IDLE_MAX_WINDOWS * IDLE_WINDOW_MS };
 }
@@ -80,7 +80,6 @@ export async function measureAlone(apps, app, scenario, config, duration, redis)
       idleCpuPct,
       settleMs,
       near: nearDelta(statsBefore, statsAfter),
-      heapUsedMiB: statsAfter?.heapUsedMiB ?? null,
       cpuUsPerRequest: result.requests > 0 ? (cpuUsed * 1000) / result.requests : null,
       redisCommands: redis ? (await redis.commandsProcessed()) - before : null,
     };
@@ -117,8 +116,14 @@ export async function runRounds(apps, redis, config, log, restartAll) {
       const scenarioApps = running(apps, scenario);
       if (scenarioApps.length === 0) continue;
       for (const app of rotate(scenarioApps, round - 1 + SCENARIOS.indexOf(scenario))) {
-        const { result, cpuUsPerRequest, redisCommands, idleCpuPct, settleMs, near, heapUsedMiB } =
-          await measureAlone(apps, app, scenario, config, config.duration, redis);
+        const { result, cpuUsPerRequest, redisCommands, idleCpuPct, settleMs, near } = await measureAlone(
+          apps,
+          app,
+          scenario,
+          config,
+          config.duration,
+          redis,
+        );
         const redisPerRequest =
           app.setup.store === 'redis' && result.requests > 0 ? (redisCommands - 1) / result.requests : null;
         const record = {
@@ -130,7 +135,6 @@ export async function runRounds(apps, redis, config, log, restartAll) {
           cpuUsPerRequest,
           idleCpuPct,
           settleMs,
-          heapUsedMiB,
           near,
         };
         record.rssKiB = rssKiB(app.pid);
