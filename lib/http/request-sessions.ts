@@ -39,7 +39,7 @@ interface RequestSessionState {
 }
 
 /** Where a request's state is kept (see `stateHolder`). */
-type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState };
+type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState | null };
 
 /**
  * The object a request's session state is kept on. A Fastify request keeps it itself. A Node
@@ -51,6 +51,23 @@ type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState };
  */
 function stateHolder(req: HttpRequestLike): StateHolder {
   return (req instanceof IncomingMessage ? req.headers : req) as StateHolder;
+}
+
+/** What of a Fastify instance `declareRequestState` uses. */
+interface RequestDecorating {
+  decorateRequest(name: symbol, value: null): unknown;
+  hasRequestDecorator(name: symbol): boolean;
+}
+
+/**
+ * Declares the state's slot on a Fastify instance's requests, so every request object is built
+ * with it: setting it then changes no request's shape, and Fastify's own code keeps seeing one
+ * shape of request (what Fastify asks of anything it adds to requests). Without it, sessions
+ * still work; each request that opens one then changes shape.
+ */
+export function declareRequestState(fastify: RequestDecorating): void {
+  if (fastify.hasRequestDecorator(REQUEST_SESSION_STATE)) return;
+  fastify.decorateRequest(REQUEST_SESSION_STATE, null);
 }
 
 /** The request's headers, given the holder `stateHolder` found (they may be the same object). */

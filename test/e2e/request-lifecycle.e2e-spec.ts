@@ -69,6 +69,8 @@ class AnsweringMiddleware implements NestMiddleware {
 
 @Controller()
 class LifecycleController {
+  constructor(private readonly sessions: SessionManager) {}
+
   @Get('untouched')
   untouched() {
     return { ok: true };
@@ -124,6 +126,14 @@ class LifecycleController {
     };
   }
 
+  /** The request's own keys before and after a session is opened on it. */
+  @Get('request-keys')
+  async requestKeys(@Req() req: object) {
+    const before = Reflect.ownKeys(req).map(String);
+    await this.sessions.forRequest(req);
+    return { before, after: Reflect.ownKeys(req).map(String) };
+  }
+
   @Get('middleware')
   neverReached() {
     return { reached: true };
@@ -173,6 +183,15 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
     await request(app.getHttpServer()).get('/read').expect(200);
     expect(calls()).toEqual([0, 1, 0]);
   });
+
+  it.runIf(adapter === 'fastify')(
+    'builds every Fastify request with the slot of its session state: opening one adds no property',
+    async () => {
+      const res = await request(app.getHttpServer()).get('/request-keys').expect(200);
+      expect(res.body.before).toContain('Symbol(nest-sessions:request-state)');
+      expect(res.body.after).toEqual(res.body.before);
+    },
+  );
 
   it('hands @Session() a session the MemoryStore holds at once, with no promise to wait for', async () => {
     const res = await request(app.getHttpServer()).get('/meta').expect(202);

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { SESSION_SETTINGS, SessionSettings } from '../../options/session-settings';
 import type { ActiveSession } from '../../session/active-session';
 import { registerPlatformSessions } from '../platform-sessions';
-import { RequestSessions } from '../request-sessions';
+import { RequestSessions, declareRequestState } from '../request-sessions';
 import { createSessionView } from './session-view';
 
 type Next = (err?: unknown) => void;
@@ -12,7 +12,8 @@ interface ExpressLike {
   use(middleware: (req: object, res: object, next: Next) => void): unknown;
 }
 interface FastifyLike {
-  decorateRequest(name: string, value: { getter(this: object): unknown }): unknown;
+  decorateRequest(name: string | symbol, value: { getter(this: object): unknown } | null): unknown;
+  hasRequestDecorator(name: string | symbol): boolean;
   addHook(name: 'onRequest', hook: (request: object, reply: object) => Promise<void>): unknown;
 }
 
@@ -52,6 +53,7 @@ export class PlatformInstaller implements OnModuleInit {
     const instance = adapter.getInstance<object>();
     // `@Session()` finds this app's sessions from the request (req.app / request.server).
     registerPlatformSessions(instance, this.requests);
+    if (adapter.getType() === 'fastify') this.declareStateOnFastify(instance as FastifyLike);
     if (!this.settings.requestSession) return;
     if (adapter.getType() === 'fastify') this.installOnFastify(instance as FastifyLike);
     else this.installOnExpress(instance as ExpressLike);
@@ -77,6 +79,15 @@ export class PlatformInstaller implements OnModuleInit {
       if (!this.requests.presentsId(req)) return next();
       this.requests.forRequest(req, res).then(() => next(), next);
     });
+  }
+
+  /** A Fastify instance that is listening already takes no more decorators: requests then change shape. */
+  private declareStateOnFastify(fastify: FastifyLike): void {
+    try {
+      declareRequestState(fastify);
+    } catch (error) {
+      this.logger.warn(`Request state not declared on Fastify (sessions work, a little slower): ${String(error)}`);
+    }
   }
 
   private installOnFastify(fastify: FastifyLike): void {
