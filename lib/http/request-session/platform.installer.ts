@@ -86,7 +86,9 @@ export class PlatformInstaller implements OnModuleInit {
     try {
       declareRequestState(fastify);
     } catch (error) {
-      this.logger.warn(`Request state not declared on Fastify (sessions work, a little slower): ${String(error)}`);
+      this.logger.warn(
+        `Request state not declared on Fastify (sessions work, a little slower): ${String(error)}`,
+      );
     }
   }
 
