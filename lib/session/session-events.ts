@@ -11,6 +11,7 @@ export class SessionEvents {
 
   constructor(store: SessionStore) {
     store.onExpired((handle, meta) => this.emit('expired', handle, meta?.userId));
+    store.onEvicted((handle, userId) => this.emit('destroyed', handle, userId));
   }
 
   emit(type: SessionEventType, handle: string, userId?: string, previousHandle?: string): void {

@@ -81,6 +81,7 @@ export interface StoredSessionEntry {
  */
 export abstract class SessionStore {
   private expiryListener?: (key: string, meta?: SessionMeta) => void;
+  private evictionListener?: (key: string, userId: string) => void;
 
   /** The session under `key`, or null when it is unknown, expired or unreadable. Required. */
   abstract load(key: string): Promise<StoredSession | null>;
@@ -115,6 +116,19 @@ export abstract class SessionStore {
   /** Stores that notice expiries (a sweep, an eviction, a keyspace event) report them here. */
   protected notifyExpired(key: string, meta?: SessionMeta): void {
     this.expiryListener?.(key, meta);
+  }
+
+  /** @internal The module listens here to publish a session a user's limit removed as `destroyed`. */
+  onEvicted(listener: (key: string, userId: string) => void): void {
+    this.evictionListener = listener;
+  }
+
+  /**
+   * Stores that keep a user index report here each live session `UserBinding.limit` destroyed,
+   * once it is gone (the module publishes it as `destroyed`: sockets bound to it are told).
+   */
+  protected notifyEvicted(key: string, userId: string): void {
+    this.evictionListener?.(key, userId);
   }
 }
 

@@ -196,6 +196,25 @@ function describeUserRules(it: ConformanceRunner['it'], fx: ConformanceFixture):
   );
 
   it(
+    'reports each live session a limit destroys, and no other (the module publishes them as destroyed)',
+    needing(fx, isUserIndexStore, 'UserIndexStore', async (store) => {
+      const reported: [key: string, userId: string][] = [];
+      store.onEvicted((key, userId) => reported.push([key, userId]));
+      const userId = userOf();
+      const start = Date.now();
+      const older: string[] = [];
+      for (let i = 0; i < 3; i++) older.push((await bind(userId, start + i)).k);
+      await bind(userId, start + 5, {}, 100); // expires before the limit applies: not reported
+      await sleep(250);
+      await bind(userOf(), start + 6, { limit: 1 }); // another user's limit takes nothing of this one
+      // A regeneration under the limit: the session it replaces leaves, and is no eviction.
+      const moved = (await bind(userId, start + 10, { replaces: older[2], limit: 2 })).k;
+      assert.deepEqual(await alive([...older, moved]), [older[1], older[2], moved]);
+      assert.deepEqual(reported, [[older[0], userId]]);
+    }),
+  );
+
+  it(
     'counts only live sessions against a limit: an expired one does not cost a live one its place',
     needing(fx, isUserIndexStore, 'UserIndexStore', async () => {
       const userId = userOf();

@@ -131,6 +131,20 @@ describe.each(cases)('user-bound sessions on %s (%s)', (_storeName, adapter, mak
     expect(await app.get(SessionManager).listByUser(user)).toHaveLength(1);
   });
 
+  it('single-session mode: publishes the session a second login removed as destroyed', async () => {
+    const app = await start({ maxSessionsPerUser: 1 });
+    const sessions = app.get(SessionManager);
+    const user = unique('single-ev');
+    await loginAs(app, user, 'First');
+    const [first] = await sessions.listByUser(user);
+    const events: SessionEvent[] = [];
+    const sub = sessions.events$.subscribe((e) => events.push(e));
+    await loginAs(app, user, 'Second');
+    sub.unsubscribe();
+    const destroyed = events.filter((e) => e.type === 'destroyed');
+    expect(destroyed).toEqual([expect.objectContaining({ handle: first.handle, userId: user })]);
+  });
+
   it('keeps the newest sessions when maxSessionsPerUser is 2', async () => {
     const app = await start({ maxSessionsPerUser: 2 });
     const user = unique('two');

@@ -88,6 +88,34 @@ describe.each(CASES)(
   },
 );
 
+describe.each(TRANSPORTS)('single-session mode under a socket (fastify, %s)', (transport) => {
+  let app: INestApplication;
+  let url: string;
+  beforeAll(async () => {
+    ({ app, url } = await createWebSocketTestApp('fastify', transport, {
+      disconnectOnEnd: true,
+      maxSessionsPerUser: 1,
+    }));
+  });
+  afterAll(() => app.close());
+
+  it('disconnects the socket of the session a login on another device removed', async () => {
+    const first = await request(app.getHttpServer()).post('/login/hal').expect(201);
+    const phone = await connect(transport, url, { cookie: cookiePair(sessionCookie(first)) });
+    try {
+      expect(await phone.ask('read')).toMatchObject({ userId: 'hal' });
+      await request(app.getHttpServer()).post('/login/hal').expect(201);
+      const closed = await Promise.race([
+        phone.closed.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3_000)),
+      ]);
+      expect(closed).toBe(true);
+    } finally {
+      phone.close();
+    }
+  });
+});
+
 describe.each(TRANSPORTS)('two instances sharing a store (express, %s)', (transport) => {
   const store = new MemoryStore();
   let first: { app: INestApplication; url: string };

@@ -1,6 +1,7 @@
 import { createPool } from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { SessionTableError } from '../../lib/errors/session-table.error';
 import { MySqlStore } from '../../lib/stores/mysql/mysql.store';
@@ -169,6 +170,35 @@ describe('MySqlStore', () => {
     expect((err as Error).message).toMatch(/has no column expires_at/);
     // Later calls fail with the same error at once, sending nothing.
     await expect(wrong.load(storeKey())).rejects.toBe(err);
+  });
+
+  it('keeps a limit under a login procedure from before eviction reports, with a warning', async () => {
+    const login = mysqlSessionStatements('before_reports').find((sql) =>
+      sql.includes('before_reports_login'),
+    )!;
+    const older = login.replace(/ *-- The live sessions the limit destroys[^\n]*\n[^;]*FOR UPDATE;\n/, '');
+    expect(older).not.toContain('AS evicted');
+    await newStore({ table: 'before_reports' }).onModuleInit();
+    await server.query('DROP PROCEDURE before_reports_login');
+    await server.query(older);
+    const store = newStore({ table: 'before_reports', createTable: false });
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await store.onModuleInit();
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/before_reports_login predates eviction reports/),
+      );
+    } finally {
+      warn.mockRestore();
+    }
+    const reported: string[] = [];
+    store.onEvicted((key) => reported.push(key));
+    const [first, second] = [storeKey(), storeKey()];
+    const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-before', createdAt });
+    expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
+    expect(await store.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
+    expect(await store.load(first)).toBeNull();
+    expect(reported).toEqual([]);
   });
 
   it('validates the table name as an identifier', () => {

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { SessionTableError } from '../../lib/errors/session-table.error';
 import { PostgresStore } from '../../lib/stores/postgres/postgres.store';
@@ -154,6 +155,28 @@ describe('PostgresStore', () => {
     expect((err as Error).message).toMatch(/has no column expires_at/);
     // Later calls fail with the same error at once, sending nothing.
     await expect(wrong.load(storeKey())).rejects.toBe(err);
+  });
+
+  it('keeps a limit on a schema from before _apply_user, with a warning that it names no eviction', async () => {
+    const prepared = newStore({ table: 'before_reports' });
+    await prepared.onModuleInit();
+    await server.query('DROP FUNCTION public.before_reports_apply_user');
+    const store = newStore({ table: 'before_reports', createTable: false });
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await store.onModuleInit();
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/before_reports_apply_user does not exist/));
+    } finally {
+      warn.mockRestore();
+    }
+    const reported: string[] = [];
+    store.onEvicted((key) => reported.push(key));
+    const [first, second] = [storeKey(), storeKey()];
+    const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-before', createdAt });
+    expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
+    expect(await store.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
+    expect(await store.load(first)).toBeNull();
+    expect(reported).toEqual([]);
   });
 
   it('validates table and schema names as identifiers', () => {

@@ -154,7 +154,10 @@ export class FileStore
     );
     // Past the user's limit: out of the index already, destroyed once no lock is held (a session
     // lock is never taken while holding a user's, so processes never wait for each other).
-    if (outcome.evicted?.length) await this.failures.run('apply', () => this.destroyFiles(outcome.evicted!));
+    if (outcome.evicted?.length) {
+      const destroyed = await this.failures.run('apply', () => this.destroyFiles(outcome.evicted!));
+      for (const evicted of destroyed) this.notifyEvicted(evicted, create.userId!);
+    }
     return outcome.applied;
   }
 

@@ -329,7 +329,10 @@ export class MemoryStore
       if (session) live.push([key, session.meta.createdAt]);
     }
     live.sort(([ka, a], [kb, b]) => b - a || (kb < ka ? -1 : kb > ka ? 1 : 0));
-    for (const [key] of live.slice(limit)) this.remove(key, this.sessions.get(key)!, userId);
+    for (const [key] of live.slice(limit)) {
+      this.remove(key, this.sessions.get(key)!, userId);
+      this.notifyEvicted(key, userId);
+    }
   }
 
   private indexUser(key: string, userId: string): void {

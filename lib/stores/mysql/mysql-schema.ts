@@ -99,6 +99,9 @@ proc: BEGIN
     WHERE user_id = p_user_id AND expires_at > p_now
     ORDER BY created_at DESC, session_key DESC LIMIT v_offset, 1;
     IF v_key IS NOT NULL THEN
+      -- The live sessions the limit destroys, named for the store (locked until the commit).
+      SELECT session_key AS evicted FROM ${o.sessions} WHERE user_id = p_user_id AND expires_at > p_now
+        AND (created_at < v_created OR (created_at = v_created AND session_key < v_key)) FOR UPDATE;
       DELETE FROM ${o.sessions} WHERE user_id = p_user_id AND (expires_at <= p_now
         OR created_at < v_created OR (created_at = v_created AND session_key < v_key));
     END IF;

@@ -79,6 +79,12 @@ const SCHEMA_ERRORS = new Set([
 const TABLE_HINT =
   'Pass createTable: true, or run the statements of mysqlSessionStatements(table) (MYSQL_SESSION_TABLE_SQL for `sessions`)';
 
+/** A row of the login procedure's result sets: a session its limit destroyed, or the outcome. */
+interface LoginRow {
+  evicted?: string;
+  applied?: number;
+}
+
 interface Header {
   affectedRows: number;
 }
@@ -187,7 +193,8 @@ export class MySqlStore
       await this.write(upsertStatement(sessions, key, changes, expiry, create, now));
       return true;
     }
-    const [[sets]] = await this.run<[{ applied: number }[], Header]>({
+    // Its result sets: the live sessions the limit destroyed (when it destroyed any), then `applied`.
+    const [sets] = await this.run<(LoginRow[] | Header)[]>({
       sql: `CALL ${this.objects.login}(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [
         key,
@@ -204,7 +211,13 @@ export class MySqlStore
         now,
       ],
     });
-    return Number(sets[0]?.applied) === 1;
+    const rows = sets.filter((set): set is LoginRow[] => Array.isArray(set)).flat();
+    const applied = rows.some((row) => Number(row.applied) === 1);
+    if (applied) {
+      for (const row of rows)
+        if (typeof row.evicted === 'string') this.notifyEvicted(row.evicted, create.userId);
+    }
+    return applied;
   }
 
   async touch(key: string, expiry: SessionExpiry): Promise<boolean> {
@@ -391,13 +404,23 @@ export class MySqlStore
       }
     }
     const [routines] = (await this.pool.query(
-      `SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES
+      `SELECT ROUTINE_NAME AS name, ROUTINE_DEFINITION AS body FROM information_schema.ROUTINES
        WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?, ?)`,
       [`${table}_login`, `${table}_destroy_user`],
-    )) as unknown as [{ name: string }[]];
+    )) as unknown as [{ name: string; body: string | null }[]];
     for (const proc of [`${table}_login`, `${table}_destroy_user`]) {
       if (!routines.some((r) => r.name === proc))
         problems.push(`procedure ${db.name}.${proc} does not exist`);
+    }
+    // A procedure created by an earlier version (kept: CREATE PROCEDURE does not replace one) still
+    // enforces limits, but names none of the sessions they destroy.
+    const login = routines.find((r) => r.name === `${table}_login`);
+    if (login?.body && !login.body.includes('AS evicted')) {
+      this.logger.warn(
+        `procedure ${db.name}.${table}_login predates eviction reports: sessions a user's limit removes ` +
+          `are not published as destroyed. Drop it (DROP PROCEDURE ${table}_login) and restart with ` +
+          'createTable: true, or create it again from mysqlSessionStatements()',
+      );
     }
     if (problems.length > 0) {
       throw new SessionTableError(`MySqlStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`);

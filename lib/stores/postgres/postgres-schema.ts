@@ -18,6 +18,11 @@ export interface PostgresObjects {
   cache: string;
   /** The function that applies one save: `"schema"."table_apply"(...)`. */
   apply: string;
+  /**
+   * The function that creates a session under a user's limit: `"schema"."table_apply_user"(...)`,
+   * `_apply` and the limit in one step, answering the live sessions the limit destroyed.
+   */
+  applyUser: string;
   /** The function behind `destroyByUser`: `"schema"."table_destroy_user"(...)`. */
   destroyUser: string;
 }
@@ -41,6 +46,7 @@ export function postgresObjects({
     sessions: at(table),
     cache: at(`${table}_cache`),
     apply: at(`${table}_apply`),
+    applyUser: at(`${table}_apply_user`),
     destroyUser: at(`${table}_destroy_user`),
   };
 }
@@ -53,7 +59,8 @@ export function postgresObjects({
  * (`data - deleted || set || increments`), and creating a session bound to a user takes a
  * per-user advisory lock, so the user rules (`replaces`, `limit`) and `destroyByUser` (which takes
  * the same lock) cannot interleave. Each statement in the function sees what the ones before it
- * committed, which one statement alone could not.
+ * committed, which one statement alone could not. A session created under a user's limit is one
+ * call of `<table>_apply_user`, which also names the live sessions the limit destroyed.
  */
 export function postgresSessionSql(names: PostgresSchemaNames = {}): string {
   const o = postgresObjects(names);
@@ -64,6 +71,16 @@ export function postgresSessionSql(names: PostgresSchemaNames = {}): string {
         CASE WHEN NOT p_clear AND jsonb_typeof(${data} -> i.k) = 'number'
           THEN (${data} ->> i.k)::float8 ELSE 0 END + i.by))
       FROM unnest(p_inc_keys, p_inc_by) AS i(k, by)), '{}'::jsonb)`;
+  const applyParams = `
+  p_key text, p_now bigint, p_clear boolean, p_delete text[], p_set jsonb,
+  p_inc_keys text[], p_inc_by float8[], p_expires_at bigint, p_last_seen_at bigint, p_ttl bigint,
+  p_create boolean, p_data jsonb, p_created_at bigint, p_user_id text, p_user_agent text, p_ip text,
+  p_replaces text, p_limit integer
+`;
+  // Everything of the user's but their newest \`p_limit\` live sessions (and the dead ones).
+  const overLimit = `DELETE FROM ${o.sessions} WHERE user_id = p_user_id AND session_key NOT IN (
+      SELECT session_key FROM ${o.sessions} WHERE user_id = p_user_id AND expires_at > p_now
+      ORDER BY created_at DESC, session_key COLLATE "C" DESC LIMIT p_limit)`;
   return `CREATE TABLE IF NOT EXISTS ${o.sessions} (
   session_key  text PRIMARY KEY,
   data         jsonb NOT NULL,
@@ -83,12 +100,7 @@ CREATE TABLE IF NOT EXISTS ${o.cache} (
   expires_at bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ${quote(`${o.table}_cache_expires_at`)} ON ${o.cache} (expires_at);
-CREATE OR REPLACE FUNCTION ${o.apply}(
-  p_key text, p_now bigint, p_clear boolean, p_delete text[], p_set jsonb,
-  p_inc_keys text[], p_inc_by float8[], p_expires_at bigint, p_last_seen_at bigint, p_ttl bigint,
-  p_create boolean, p_data jsonb, p_created_at bigint, p_user_id text, p_user_agent text, p_ip text,
-  p_replaces text, p_limit integer
-) RETURNS boolean LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION ${o.apply}(${applyParams}) RETURNS boolean LANGUAGE plpgsql AS $fn$
 BEGIN
   UPDATE ${o.sessions} s SET data = ${deltaOver('s.data')},
     expires_at = p_expires_at, last_seen_at = p_last_seen_at, ttl = COALESCE(p_ttl, s.ttl)
@@ -114,11 +126,27 @@ BEGIN
   WHERE s.expires_at <= p_now;
   IF NOT FOUND THEN RETURN false; END IF;
   IF p_user_id IS NOT NULL AND p_limit IS NOT NULL THEN
-    DELETE FROM ${o.sessions} WHERE user_id = p_user_id AND session_key NOT IN (
-      SELECT session_key FROM ${o.sessions} WHERE user_id = p_user_id AND expires_at > p_now
-      ORDER BY created_at DESC, session_key COLLATE "C" DESC LIMIT p_limit);
+    ${overLimit};
   END IF;
   RETURN true;
+END
+$fn$;
+CREATE OR REPLACE FUNCTION ${o.applyUser}(${applyParams}) RETURNS text[] LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_evicted text[];
+BEGIN
+  -- Created under a user's limit: \`_apply\` without the limit, then the limit's own delete, which
+  -- names the live sessions it destroyed. The lock is held throughout (\`_apply\` takes it again:
+  -- advisory locks nest within a transaction).
+  PERFORM ${lock};
+  IF NOT ${o.apply}(p_key, p_now, p_clear, p_delete, p_set, p_inc_keys, p_inc_by, p_expires_at,
+    p_last_seen_at, p_ttl, p_create, p_data, p_created_at, p_user_id, p_user_agent, p_ip,
+    p_replaces, NULL) THEN
+    RETURN NULL;
+  END IF;
+  WITH gone AS (${overLimit} RETURNING session_key, expires_at)
+  SELECT COALESCE(array_agg(session_key), '{}') INTO v_evicted FROM gone WHERE expires_at > p_now;
+  RETURN v_evicted;
 END
 $fn$;
 CREATE OR REPLACE FUNCTION ${o.destroyUser}(p_user_id text, p_except text, p_now bigint)

@@ -86,6 +86,8 @@ export class PostgresStore
   private readonly startup: StartupCheck;
   private readonly sweeper: SqlSweeper;
   private readonly sweepBatch: number;
+  /** Whether the schema has `_apply_user` (checked at start-up), which names what a limit destroyed. */
+  private reportsEvictions = false;
   /** Set by `connect()`: the store made the pool, so it ends it. */
   private ownedPool?: Pool;
 
@@ -154,28 +156,42 @@ export class PostgresStore
     create?: SessionMeta,
     binding?: UserBinding,
   ): Promise<boolean> {
+    const params = [
+      key,
+      Date.now(),
+      changes.clear,
+      [...changes.delete],
+      jsonObject(changes.set),
+      [...changes.increment.keys()],
+      [...changes.increment.values()],
+      expiry.expiresAt,
+      expiry.lastSeenAt,
+      expiry.ttl ?? create?.ttl ?? null,
+      create !== undefined,
+      create ? createdData(changes) : null,
+      create?.createdAt ?? null,
+      create?.userId ?? null,
+      create?.userAgent ?? null,
+      create?.ip ?? null,
+      create?.userId !== undefined ? (binding?.replaces ?? null) : null,
+      create?.userId !== undefined ? (binding?.limit ?? null) : null,
+    ];
+    // A user's session created under a limit; the start-up check tells whether the schema has `_apply_user`.
+    const limitedUser = binding?.limit !== undefined ? create?.userId : undefined;
+    if (limitedUser !== undefined) await this.startup.ensure();
+    if (limitedUser !== undefined && this.reportsEvictions) {
+      const { rows } = await this.run<{ evicted: string[] | null }>(
+        `SELECT ${this.objects.applyUser}(${APPLY_PLACEHOLDERS}) AS evicted`,
+        params,
+      );
+      const evicted = rows[0]?.evicted;
+      if (!evicted) return false;
+      for (const evictedKey of evicted) this.notifyEvicted(evictedKey, limitedUser);
+      return true;
+    }
     const { rows } = await this.run<{ applied: boolean }>(
-      `SELECT ${this.objects.apply}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) AS applied`,
-      [
-        key,
-        Date.now(),
-        changes.clear,
-        [...changes.delete],
-        jsonObject(changes.set),
-        [...changes.increment.keys()],
-        [...changes.increment.values()],
-        expiry.expiresAt,
-        expiry.lastSeenAt,
-        expiry.ttl ?? create?.ttl ?? null,
-        create !== undefined,
-        create ? createdData(changes) : null,
-        create?.createdAt ?? null,
-        create?.userId ?? null,
-        create?.userAgent ?? null,
-        create?.ip ?? null,
-        create?.userId !== undefined ? (binding?.replaces ?? null) : null,
-        create?.userId !== undefined ? (binding?.limit ?? null) : null,
-      ],
+      `SELECT ${this.objects.apply}(${APPLY_PLACEHOLDERS}) AS applied`,
+      params,
     );
     return rows[0]?.applied === true;
   }
@@ -326,10 +342,18 @@ export class PostgresStore
     const { rows: functions } = await this.pool.query<{ proname: string }>(
       `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        WHERE n.nspname = $1 AND p.proname = ANY($2)`,
-      [schema, [`${table}_apply`, `${table}_destroy_user`]],
+      [schema, [`${table}_apply`, `${table}_apply_user`, `${table}_destroy_user`]],
     );
     for (const fn of [`${table}_apply`, `${table}_destroy_user`]) {
       if (!functions.some((f) => f.proname === fn)) problems.push(`function ${schema}.${fn} does not exist`);
+    }
+    // A schema from before `_apply_user`: limits still hold (in `_apply`), unreported.
+    this.reportsEvictions = functions.some((f) => f.proname === `${table}_apply_user`);
+    if (!this.reportsEvictions && problems.length === 0) {
+      this.logger.warn(
+        `function ${schema}.${table}_apply_user does not exist: sessions a user's limit removes are not ` +
+          `published as destroyed. ${TABLE_HINT}`,
+      );
     }
     if (problems.length > 0) {
       throw new SessionTableError(
@@ -338,6 +362,9 @@ export class PostgresStore
     }
   }
 }
+
+/** `$1, ..., $18`: the arguments of `_apply` and `_apply_user`. */
+const APPLY_PLACEHOLDERS = Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ');
 
 const TABLE_HINT =
   'Pass createTable: true, or run the SQL of postgresSessionSql({ table, schema }) (POSTGRES_SESSION_TABLE_SQL for public.sessions)';

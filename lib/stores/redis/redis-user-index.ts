@@ -42,6 +42,8 @@ export class RedisUserIndex {
     private readonly logger: Logger,
     /** Told of every session hash this index destroys (the store's near-cache drops its copy). */
     private readonly forget: (key: string) => void = () => undefined,
+    /** Told of every live session a user's limit destroyed (the store reports it to the module). */
+    private readonly evicted: (key: string, userId: string) => void = () => undefined,
   ) {}
 
   /**
@@ -81,7 +83,8 @@ export class RedisUserIndex {
       return false;
     }
     const [, due = 0, ...evicted] = reply;
-    await Promise.all(evicted.map((evictedKey) => this.destroyHash(evictedKey)));
+    const destroyed = await Promise.all(evicted.map((evictedKey) => this.destroyHash(evictedKey)));
+    for (const [i, evictedKey] of evicted.entries()) if (destroyed[i]) this.evicted(evictedKey, userId);
     if (due > 0 && !this.pruning.has(userId)) {
       // One prune per user at a time; its failure leaves garbage for the next one, not an error.
       const run = this.list(userId)

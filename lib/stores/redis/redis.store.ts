@@ -121,7 +121,13 @@ export class RedisStore
     this.client = defineSessionCommands(client);
     this.prefix = prefix;
     this.runner = new CommandRunner(this.client, commandTimeout);
-    this.users = new RedisUserIndex(this.runner, prefix, this.logger, (key) => this.forget(key));
+    this.users = new RedisUserIndex(
+      this.runner,
+      prefix,
+      this.logger,
+      (key) => this.forget(key),
+      (key, userId) => this.notifyEvicted(key, userId),
+    );
     if (nearCache !== undefined) {
       this.near = startNearCache(client, this.runner, this.prefix, nearCache, this.logger);
     }

@@ -1,4 +1,4 @@
-// Generated from README.md line 244 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 246 by test/readme/extract-snippets.mjs: edit the README.
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';

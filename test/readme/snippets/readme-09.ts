@@ -1,4 +1,4 @@
-// Generated from README.md line 269 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 271 by test/readme/extract-snippets.mjs: edit the README.
 import { Args, Field, Int, Mutation, ObjectType, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Session } from 'nest-sessions';
 

@@ -1,4 +1,4 @@
-// Generated from README.md line 327 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 329 by test/readme/extract-snippets.mjs: edit the README.
 import {
   Body,
   CanActivate,

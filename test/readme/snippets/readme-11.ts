@@ -1,4 +1,4 @@
-// Generated from README.md line 404 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 406 by test/readme/extract-snippets.mjs: edit the README.
 import { Module } from '@nestjs/common';
 import { SessionModule } from 'nest-sessions';
 import { findUserProfile } from './users';

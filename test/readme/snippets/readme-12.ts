@@ -1,4 +1,4 @@
-// Generated from README.md line 432 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 435 by test/readme/extract-snippets.mjs: edit the README.
 import { Controller, Get, Module } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { RedisStore, SessionHealthIndicator, SessionModule } from 'nest-sessions';

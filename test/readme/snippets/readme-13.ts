@@ -1,4 +1,4 @@
-// Generated from README.md line 476 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 479 by test/readme/extract-snippets.mjs: edit the README.
 import { Module } from '@nestjs/common';
 import { SessionModule } from 'nest-sessions';
 

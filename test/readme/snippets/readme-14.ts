@@ -1,4 +1,4 @@
-// Generated from README.md line 508 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 511 by test/readme/extract-snippets.mjs: edit the README.
 // main.ts (Express), with SessionModule.forRoot({ requestSession: true })
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';

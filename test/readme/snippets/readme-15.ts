@@ -1,4 +1,4 @@
-// Generated from README.md line 546 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 549 by test/readme/extract-snippets.mjs: edit the README.
 import { CanActivate, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
 import {
   OnGatewayConnection,

@@ -1,4 +1,4 @@
-// Generated from README.md line 604 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 607 by test/readme/extract-snippets.mjs: edit the README.
 import { SessionModule } from 'nest-sessions';
 
 SessionModule.forRoot({
