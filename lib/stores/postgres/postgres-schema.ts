@@ -77,7 +77,7 @@ export function postgresSessionSql(names: PostgresSchemaNames = {}): string {
   p_create boolean, p_data jsonb, p_created_at bigint, p_user_id text, p_user_agent text, p_ip text,
   p_replaces text, p_limit integer
 `;
-  // Everything of the user's but their newest \`p_limit\` live sessions (and the dead ones).
+  // Everything of the user's but their newest `p_limit` live sessions (and the dead ones).
   const overLimit = `DELETE FROM ${o.sessions} WHERE user_id = p_user_id AND session_key NOT IN (
       SELECT session_key FROM ${o.sessions} WHERE user_id = p_user_id AND expires_at > p_now
       ORDER BY created_at DESC, session_key COLLATE "C" DESC LIMIT p_limit)`;
