@@ -1,7 +1,6 @@
 import { createPool } from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
-import { Logger } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { SessionTableError } from '../../lib/errors/session-table.error';
 import { MySqlStore } from '../../lib/stores/mysql/mysql.store';
@@ -17,6 +16,8 @@ import {
   sets,
   sleep,
   storeKey,
+  startsWithWarning,
+  expectLimitKeptUnreported,
 } from '../support/sql-fixtures';
 
 let server: MariaDbServerHandle;
@@ -182,23 +183,8 @@ describe('MySqlStore', () => {
     await server.query('DROP PROCEDURE before_reports_login');
     await server.query(older);
     const store = newStore({ table: 'before_reports', createTable: false });
-    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    try {
-      await store.onModuleInit();
-      expect(warn).toHaveBeenCalledWith(
-        expect.stringMatching(/before_reports_login predates eviction reports/),
-      );
-    } finally {
-      warn.mockRestore();
-    }
-    const reported: string[] = [];
-    store.onEvicted((key) => reported.push(key));
-    const [first, second] = [storeKey(), storeKey()];
-    const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-before', createdAt });
-    expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
-    expect(await store.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
-    expect(await store.load(first)).toBeNull();
-    expect(reported).toEqual([]);
+    await startsWithWarning(store, /before_reports_login predates eviction reports/);
+    await expectLimitKeptUnreported(store);
   });
 
   it('validates the table name as an identifier', () => {

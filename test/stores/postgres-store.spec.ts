@@ -1,6 +1,5 @@
 import { Pool } from 'pg';
-import { Logger } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { SessionTableError } from '../../lib/errors/session-table.error';
 import { PostgresStore } from '../../lib/stores/postgres/postgres.store';
@@ -16,6 +15,8 @@ import {
   sets,
   sleep,
   storeKey,
+  startsWithWarning,
+  expectLimitKeptUnreported,
 } from '../support/sql-fixtures';
 
 let server: PostgresServerHandle;
@@ -162,21 +163,8 @@ describe('PostgresStore', () => {
     await prepared.onModuleInit();
     await server.query('DROP FUNCTION public.before_reports_apply_user');
     const store = newStore({ table: 'before_reports', createTable: false });
-    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    try {
-      await store.onModuleInit();
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/before_reports_apply_user does not exist/));
-    } finally {
-      warn.mockRestore();
-    }
-    const reported: string[] = [];
-    store.onEvicted((key) => reported.push(key));
-    const [first, second] = [storeKey(), storeKey()];
-    const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-before', createdAt });
-    expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
-    expect(await store.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
-    expect(await store.load(first)).toBeNull();
-    expect(reported).toEqual([]);
+    await startsWithWarning(store, /before_reports_apply_user does not exist/);
+    await expectLimitKeptUnreported(store);
   });
 
   it('validates table and schema names as identifiers', () => {

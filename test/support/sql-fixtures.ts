@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { expect, vi } from 'vitest';
 import { changes } from '../../lib/testing';
+import type { SessionStore } from '../../lib/stores/session-store';
 
 /**
  * Shared steps of the SQL store specs: keys a JSON path or a SQL literal could choke on, store
@@ -60,4 +63,27 @@ export function countingPool<P extends object>(pool: P, methods: (keyof P & stri
     },
   });
   return { pool: wrapped, counter };
+}
+
+/** Starts `store` (its `onModuleInit`) and expects a warning matching `warning` on the way. */
+export async function startsWithWarning(store: { onModuleInit(): Promise<void> }, warning: RegExp) {
+  const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  try {
+    await store.onModuleInit();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(warning));
+  } finally {
+    warn.mockRestore();
+  }
+}
+
+/** A schema from before eviction reports: a user's limit still holds, and names nothing it ended. */
+export async function expectLimitKeptUnreported(store: SessionStore) {
+  const reported: string[] = [];
+  store.onEvicted((key) => reported.push(key));
+  const [first, second] = [storeKey(), storeKey()];
+  const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-before', createdAt });
+  expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
+  expect(await store.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
+  expect(await store.load(first)).toBeNull();
+  expect(reported).toEqual([]);
 }
