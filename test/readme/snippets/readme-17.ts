@@ -1,4 +1,4 @@
-// Generated from README.md line 641 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 642 by test/readme/extract-snippets.mjs: edit the README.
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RedisStore, SessionModule } from 'nest-sessions';
