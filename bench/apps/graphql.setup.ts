@@ -35,12 +35,16 @@ const apollo = () =>
 @Module({ imports: [apollo()], controllers: [BareController], providers: [BareReadResolver] })
 class ApolloBareModule {}
 
-@Module({
-  imports: [SessionModule.forRoot({ secret: BENCH_SECRET, store: new MemoryStore() }), apollo()],
-  controllers: [NestSessionsController],
-  providers: [SessionReadResolver],
-})
-class ApolloSessionsModule {}
+/** Made when the setup starts: every bench app imports this file, and only this one needs the store. */
+function apolloSessionsModule() {
+  @Module({
+    imports: [SessionModule.forRoot({ secret: BENCH_SECRET, store: new MemoryStore() }), apollo()],
+    controllers: [NestSessionsController],
+    providers: [SessionReadResolver],
+  })
+  class ApolloSessionsModule {}
+  return ApolloSessionsModule;
+}
 
 /** Apollo (Express) with no session layer. */
 export function createApolloBare() {
@@ -49,5 +53,5 @@ export function createApolloBare() {
 
 /** Apollo (Express) with nest-sessions on its default MemoryStore. */
 export function createNestSessionsApolloMemory() {
-  return NestFactory.create(ApolloSessionsModule, new ExpressAdapter(), { logger: false });
+  return NestFactory.create(apolloSessionsModule(), new ExpressAdapter(), { logger: false });
 }
