@@ -15,6 +15,7 @@ import {
   createNestSessionsFile,
   createNestSessionsMemory,
   createNestSessionsRedis,
+  createNestSessionsRedisAutoPipelined,
   createNestSessionsRedisNear,
 } from './nest-sessions.setup';
 import { createFastifySecureSession, createNestSessionsCookie } from './cookie-store.setup';
@@ -36,6 +37,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-express-memory': createNestSessionsMemory('express'),
   'nest-sessions-express-redis': createNestSessionsRedis('express'),
   'nest-sessions-express-redis-near': createNestSessionsRedisNear('express'),
+  'nest-sessions-express-redis-autopipe': createNestSessionsRedisAutoPipelined('express'),
   'nest-sessions-express-req-session': createNestSessionsMemory('express', { requestSession: true }),
   'express-session-memory': createExpressSessionMemory,
   'express-session-redis': createExpressSessionRedis,
@@ -45,6 +47,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
   'nest-sessions-fastify-redis': createNestSessionsRedis('fastify'),
   'nest-sessions-fastify-redis-near': createNestSessionsRedisNear('fastify'),
+  'nest-sessions-fastify-redis-autopipe': createNestSessionsRedisAutoPipelined('fastify'),
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,

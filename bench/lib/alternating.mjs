@@ -28,7 +28,8 @@ const ON_BOTH = [
 
 /**
  * `[setup, scenario, against, atLeast]`: what issue 8 (core) and issue 14 (near-cache) set targets
- * for: ratios to bare, the near-cached read at 2x the rival, and Fastify's create ahead of it.
+ * for: ratios to bare, the near-cached read at 2x the rival, and Fastify's create ahead of it. An
+ * `atLeast` of null sets no target: the comparison is reported only (auto-pipelining's worth).
  */
 export const ALTERNATING = [
   ...both((a) =>
@@ -41,6 +42,14 @@ export const ALTERNATING = [
   ),
   ...both((a) => [[`nest-sessions-${a}-redis-near`, 'read', rivalOf(a, 'redis'), 2]]),
   ...['memory', 'redis'].map((s) => [`nest-sessions-fastify-${s}`, 'create', rivalOf('fastify', s), 1]),
+  ...both((a) =>
+    ['read', 'write', 'write-only', 'create'].map((scenario) => [
+      `nest-sessions-${a}-redis-autopipe`,
+      scenario,
+      `nest-sessions-${a}-redis`,
+      null,
+    ]),
+  ),
 ];
 
 /**

@@ -141,7 +141,8 @@ export function buildReport({
     ...backgroundTable(rows),
     '## Alternating comparisons',
     '',
-    `After the rounds, the comparisons the issues set targets for, measured by alternation: the setup and ` +
+    `After the rounds, the comparisons the issues set targets for (and auto-pipelining against the plain ` +
+      `client, with no target), measured by alternation: the setup and ` +
       `the one it is compared with take turns, ${config.alternations ?? 0} pairs of ${config.alternationSeconds ?? 0} s ` +
       'runs (the order flipped every pair), each alone. `x`: req/s against the other in the same pair, median ' +
       "over pairs; `x (CPU)`: the other's CPU per request over this one's. The machine's drift hits both sides " +

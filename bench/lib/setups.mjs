@@ -19,6 +19,13 @@ export const SETUPS = [
   { name: 'nest-sessions-express-redis', adapter: 'express', library: 'nest-sessions', store: 'redis' },
   // RedisStore with `nearCache: {}`: a cached read sends nothing to Redis.
   { name: 'nest-sessions-express-redis-near', adapter: 'express', library: 'nest-sessions', store: 'redis' },
+  // RedisStore on a client with `enableAutoPipelining` (the README's advice), beside the plain one.
+  {
+    name: 'nest-sessions-express-redis-autopipe',
+    adapter: 'express',
+    library: 'nest-sessions',
+    store: 'redis',
+  },
   // MemoryStore with `requestSession: true` (req.session for Passport & co.): what that option costs.
   {
     name: 'nest-sessions-express-req-session',
@@ -35,6 +42,12 @@ export const SETUPS = [
   { name: 'nest-sessions-fastify-memory', adapter: 'fastify', library: 'nest-sessions', store: 'memory' },
   { name: 'nest-sessions-fastify-redis', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
   { name: 'nest-sessions-fastify-redis-near', adapter: 'fastify', library: 'nest-sessions', store: 'redis' },
+  {
+    name: 'nest-sessions-fastify-redis-autopipe',
+    adapter: 'fastify',
+    library: 'nest-sessions',
+    store: 'redis',
+  },
   {
     name: 'nest-sessions-fastify-req-session',
     adapter: 'fastify',

@@ -15,16 +15,18 @@ const times = (x) => `${x.toFixed(2)}x`;
 
 /** The alternating comparisons against their targets (`atLeast`, set beside each in alternating.mjs). */
 function alternatingTargets(alternating) {
-  return alternating.map((a) => {
-    const bare = a.against.endsWith('-bare');
-    const wanted = bare ? `>= ${pct(a.atLeast)} of bare` : `>= ${times(a.atLeast)} ${a.against}`;
-    return ratioCheck(
-      `${a.setup}: ${a.scenario} ${wanted} (alternating)`,
-      a.rpsRatio,
-      a.atLeast,
-      bare ? pct : times,
-    );
-  });
+  return alternating
+    .filter((a) => a.atLeast !== null)
+    .map((a) => {
+      const bare = a.against.endsWith('-bare');
+      const wanted = bare ? `>= ${pct(a.atLeast)} of bare` : `>= ${times(a.atLeast)} ${a.against}`;
+      return ratioCheck(
+        `${a.setup}: ${a.scenario} ${wanted} (alternating)`,
+        a.rpsRatio,
+        a.atLeast,
+        bare ? pct : times,
+      );
+    });
 }
 
 /** `[{ target, measured, pass: true | false | null (not measured) }]`. */

@@ -290,7 +290,20 @@ describe('RedisStore', () => {
     await expect(owning.load(key)).rejects.toThrow(/^RedisStore load failed: /);
   });
 
+  it('connects without auto-pipelining unless asked (ioredis builds a pipeline per tick: it cost Fastify more than it saved)', async () => {
+    const clientOf = (store: RedisStore) => (store as unknown as { ownedClient: Redis }).ownedClient;
+    const plain = RedisStore.connect(`redis://127.0.0.1:${server.port}`);
+    const optedIn = RedisStore.connect({ host: '127.0.0.1', port: server.port, enableAutoPipelining: true });
+    expect(clientOf(plain).options.enableAutoPipelining).toBe(false);
+    expect(clientOf(optedIn).options.enableAutoPipelining).toBe(true);
+    const key = storeKey();
+    expect(await optedIn.apply(key, sets({ a: 1 }), expiry(60_000), meta(60_000))).toBe(true);
+    expect(decoded((await plain.load(key))!.data)).toEqual({ a: 1 });
+    await Promise.all([plain.onApplicationShutdown(), optedIn.onApplicationShutdown()]);
+  });
+
   it.each([
+    ['an auto-pipelined client (scripts sent in pipelines)', { enableAutoPipelining: true }],
     ['a lazyConnect client (connects on the first call)', { lazyConnect: true }],
     ['a RESP3 client with RESP3 reply mapping', { protocol: 3, replyMapping: 'resp3' }],
     ['a client with its own keyPrefix', { keyPrefix: 'app1:' }],

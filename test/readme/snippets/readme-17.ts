@@ -3,12 +3,12 @@ import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { RedisStore, SessionModule } from 'nest-sessions';
 
-// Your client: you close it. Auto-pipelining batches concurrent requests' commands per write.
+// Your client: you close it.
 export const withYourClient = SessionModule.forRoot({
-  store: new RedisStore({ client: new Redis(process.env.REDIS_URL!, { enableAutoPipelining: true }) }),
+  store: new RedisStore({ client: new Redis(process.env.REDIS_URL!) }),
 });
 
-// Or let the store own (and close on shutdown) its connection, auto-pipelined and fail-fast:
+// Or let the store own (and close on shutdown) its connection, fail-fast:
 export const withItsOwnConnection = SessionModule.forRoot({ store: RedisStore.connect('redis://127.0.0.1:6379') });
 
 // Or with a Redis client provider of your app:

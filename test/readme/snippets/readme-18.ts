@@ -1,4 +1,4 @@
-// Generated from README.md line 686 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 694 by test/readme/extract-snippets.mjs: edit the README.
 import { Redis } from 'ioredis';
 import { RedisStore, SessionModule } from 'nest-sessions';
 

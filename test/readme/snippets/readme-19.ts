@@ -1,4 +1,4 @@
-// Generated from README.md line 748 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 756 by test/readme/extract-snippets.mjs: edit the README.
 import { randomBytes } from 'node:crypto';
 import { FileStore, SessionModule } from 'nest-sessions';
 

@@ -1,4 +1,4 @@
-// Generated from README.md line 820 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 828 by test/readme/extract-snippets.mjs: edit the README.
 import { Pool } from 'pg';
 import { createPool } from 'mysql2/promise';
 import { MySqlStore, PostgresStore, SessionModule } from 'nest-sessions';
