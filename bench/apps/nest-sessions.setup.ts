@@ -52,8 +52,8 @@ export function createNestSessionsRedis(adapter: Adapter) {
 }
 
 /**
- * The same with `enableAutoPipelining` on the client, as the README's Redis example and
- * `RedisStore.connect` have it: what that advice is worth, measured beside the plain client.
+ * The same with `enableAutoPipelining` on the client: what ioredis's auto-pipelining is worth,
+ * measured beside the plain client (`RedisStore.connect` leaves it off because of it).
  */
 export function createNestSessionsRedisAutoPipelined(adapter: Adapter) {
   return (ctx: SetupContext) => {

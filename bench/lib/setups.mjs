@@ -19,7 +19,7 @@ export const SETUPS = [
   { name: 'nest-sessions-express-redis', adapter: 'express', library: 'nest-sessions', store: 'redis' },
   // RedisStore with `nearCache: {}`: a cached read sends nothing to Redis.
   { name: 'nest-sessions-express-redis-near', adapter: 'express', library: 'nest-sessions', store: 'redis' },
-  // RedisStore on a client with `enableAutoPipelining` (the README's advice), beside the plain one.
+  // RedisStore on a client with `enableAutoPipelining`, beside the plain one.
   {
     name: 'nest-sessions-express-redis-autopipe',
     adapter: 'express',

@@ -154,8 +154,9 @@ export class RedisStore
     // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
     const ioredis = require('ioredis') as typeof import('ioredis');
     // No auto-pipelining unless the options ask for it: ioredis builds a pipeline object (about
-    // 6 µs) for each event-loop tick with commands, which cost Fastify's one-script requests
-    // 13-25% against a local Redis and gained Express at most 10% (bench: the autopipe setups).
+    // 6 µs) for each event-loop tick with commands. Against a local Redis that cost Fastify's
+    // write-only and create requests 21% and 14%, and gained Express at most 16%
+    // (bench/results/autopipe.md).
     const failFast = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
     let client: Redis | Cluster;
     if (typeof connection === 'string') {
