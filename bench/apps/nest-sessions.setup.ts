@@ -43,22 +43,20 @@ export function createNestSessionsMemory(adapter: Adapter, extra: Partial<Sessio
   return () => createNestSessionsWith(adapter, new MemoryStore(), extra);
 }
 
-/** nest-sessions with RedisStore on an ioredis client to the bench's redis-server, on `adapter`. */
-export function createNestSessionsRedis(adapter: Adapter) {
-  return (ctx: SetupContext) => {
-    const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort });
-    return createNestSessionsWith(adapter, new RedisStore({ client, prefix: `bench-ns-${adapter}:` }));
-  };
-}
-
 /**
- * The same with `enableAutoPipelining` on the client: what ioredis's auto-pipelining is worth,
- * measured beside the plain client (`RedisStore.connect` leaves it off because of it).
+ * nest-sessions with RedisStore on an ioredis client to the bench's redis-server, on `adapter`.
+ * `autoPipelining`: the client's `enableAutoPipelining`, to measure what it is worth beside the
+ * plain client (`RedisStore.connect` leaves it off because of that measurement).
  */
-export function createNestSessionsRedisAutoPipelined(adapter: Adapter) {
+export function createNestSessionsRedis(adapter: Adapter, autoPipelining = false) {
   return (ctx: SetupContext) => {
-    const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort, enableAutoPipelining: true });
-    return createNestSessionsWith(adapter, new RedisStore({ client, prefix: `bench-ns-ap-${adapter}:` }));
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: ctx.redisPort,
+      enableAutoPipelining: autoPipelining,
+    });
+    const prefix = `bench-ns-${autoPipelining ? 'ap-' : ''}${adapter}:`;
+    return createNestSessionsWith(adapter, new RedisStore({ client, prefix }));
   };
 }
 

@@ -15,7 +15,6 @@ import {
   createNestSessionsFile,
   createNestSessionsMemory,
   createNestSessionsRedis,
-  createNestSessionsRedisAutoPipelined,
   createNestSessionsRedisNear,
 } from './nest-sessions.setup';
 import { createFastifySecureSession, createNestSessionsCookie } from './cookie-store.setup';
@@ -37,7 +36,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-express-memory': createNestSessionsMemory('express'),
   'nest-sessions-express-redis': createNestSessionsRedis('express'),
   'nest-sessions-express-redis-near': createNestSessionsRedisNear('express'),
-  'nest-sessions-express-redis-autopipe': createNestSessionsRedisAutoPipelined('express'),
+  'nest-sessions-express-redis-autopipe': createNestSessionsRedis('express', true),
   'nest-sessions-express-req-session': createNestSessionsMemory('express', { requestSession: true }),
   'express-session-memory': createExpressSessionMemory,
   'express-session-redis': createExpressSessionRedis,
@@ -47,7 +46,7 @@ export const SETUP_FACTORIES: Record<string, SetupFactory> = {
   'nest-sessions-fastify-memory': createNestSessionsMemory('fastify'),
   'nest-sessions-fastify-redis': createNestSessionsRedis('fastify'),
   'nest-sessions-fastify-redis-near': createNestSessionsRedisNear('fastify'),
-  'nest-sessions-fastify-redis-autopipe': createNestSessionsRedisAutoPipelined('fastify'),
+  'nest-sessions-fastify-redis-autopipe': createNestSessionsRedis('fastify', true),
   'nest-sessions-fastify-req-session': createNestSessionsMemory('fastify', { requestSession: true }),
   'fastify-session-memory': createFastifySessionMemory,
   'fastify-session-redis': createFastifySessionRedis,
