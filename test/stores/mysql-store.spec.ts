@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { SessionTableError } from '../../lib/errors/session-table.error';
 import { MySqlStore } from '../../lib/stores/mysql/mysql.store';
-import { MYSQL_SESSION_TABLE_SQL, mysqlSessionStatements } from '../../lib/stores/mysql/mysql-schema';
+import {
+  MYSQL_PROCEDURE_COMMENT,
+  MYSQL_SESSION_TABLE_SQL,
+  mysqlSessionStatements,
+} from '../../lib/stores/mysql/mysql-schema';
 import type { MariaDbServerHandle } from '../support/mariadb-server';
 import { startMariaDbServer } from '../support/mariadb-server';
 import {
@@ -173,18 +177,61 @@ describe('MySqlStore', () => {
     await expect(wrong.load(storeKey())).rejects.toBe(err);
   });
 
-  it('keeps a limit under a login procedure from before eviction reports, with a warning', async () => {
-    const login = mysqlSessionStatements('before_reports').find((sql) =>
-      sql.includes('before_reports_login'),
-    )!;
-    const older = login.replace(/ *-- The live sessions the limit destroys[^\n]*\n[^;]*FOR UPDATE;\n/, '');
+  /** The table's login procedure as an earlier version made it: no eviction report, no revision. */
+  async function withLoginBeforeReports(table: string): Promise<void> {
+    const login = mysqlSessionStatements(table).find((sql) => sql.includes(`${table}_login`))!;
+    const older = login
+      .replace(/ *-- The live sessions the limit destroys[^\n]*\n[^;]*FOR UPDATE;\n/, '')
+      .replace(/COMMENT '[^']*'\n/, '');
     expect(older).not.toContain('AS evicted');
-    await newStore({ table: 'before_reports' }).onModuleInit();
-    await server.query('DROP PROCEDURE before_reports_login');
+    expect(older).not.toContain('COMMENT');
+    await newStore({ table }).onModuleInit();
+    await server.query(`DROP PROCEDURE ${table}_login`);
     await server.query(older);
+  }
+
+  /** The COMMENT of a procedure, one per procedure of that name (none when it does not exist). */
+  const revisionOf = async (procedure: string) =>
+    (
+      await server.query<{ c: string }>(
+        'SELECT ROUTINE_COMMENT AS c FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ?',
+        [procedure],
+      )
+    ).map((row) => row.c);
+
+  it('keeps a limit under a login procedure from before eviction reports, with a warning', async () => {
+    await withLoginBeforeReports('before_reports');
     const store = newStore({ table: 'before_reports', createTable: false });
-    await startsWithWarning(store, /before_reports_login predates eviction reports/);
+    await startsWithWarning(store, /before_reports_login was made by an earlier version.*createTable: true/);
     await expectLimitKeptUnreported(store);
+    expect(await revisionOf('before_reports_login')).toEqual(['']);
+  });
+
+  it('replaces a procedure of an earlier version under createTable, also from two instances at once', async () => {
+    await withLoginBeforeReports('upgraded');
+    const [store, other] = [newStore({ table: 'upgraded' }), newStore({ table: 'upgraded' })];
+    await Promise.all([store.onModuleInit(), other.onModuleInit()]);
+    expect(await revisionOf('upgraded_login')).toEqual([MYSQL_PROCEDURE_COMMENT]);
+    expect(await revisionOf('upgraded_destroy_user')).toEqual([MYSQL_PROCEDURE_COMMENT]);
+    const reported: string[] = [];
+    store.onEvicted((key) => reported.push(key));
+    const [first, second] = [storeKey(), storeKey()];
+    const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-upgraded', createdAt });
+    expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
+    expect(await other.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
+    expect(await store.load(first)).toBeNull();
+    expect(reported).toEqual([]);
+    const third = storeKey();
+    expect(await store.apply(third, sets({ n: 3 }), expiry(60_000), bound(3), { limit: 1 })).toBe(true);
+    expect(reported).toEqual([second]);
+  });
+
+  it('gives the script for the mysql client a DROP before each procedure, so it can run again', () => {
+    for (const name of ['sessions_login', 'sessions_destroy_user']) {
+      expect(MYSQL_SESSION_TABLE_SQL).toContain(
+        `DROP PROCEDURE IF EXISTS \`${name}\`;\nDELIMITER //\nCREATE PROCEDURE \`${name}\``,
+      );
+    }
   });
 
   it('validates the table name as an identifier', () => {

@@ -13,6 +13,13 @@ export interface MySqlObjects {
   destroyUser: string;
 }
 
+/**
+ * The revision of the procedures' code, kept in each one's COMMENT: `createTable` replaces a
+ * procedure whose comment names another (one made by an earlier version), as CREATE PROCEDURE
+ * alone never would. Raise it whenever a procedure's body changes.
+ */
+export const MYSQL_PROCEDURE_COMMENT = 'nest-sessions procedure revision 2';
+
 /** MySQL identifiers are 64 characters; the longest suffix added is `_destroy_user` (13). */
 const MAX_NAME = 50;
 
@@ -33,8 +40,9 @@ export function mysqlObjects(table = 'sessions'): MySqlObjects {
 /**
  * The statements that create a MySqlStore's tables and procedures, one per string (run them one
  * by one: a pool rarely allows several statements per query). `createTable: true` runs them at
- * start-up, ignoring a procedure that exists already. For the `mysql` client, see
- * `MYSQL_SESSION_TABLE_SQL` (with DELIMITER lines).
+ * start-up, and replaces a procedure of an earlier revision (`MYSQL_PROCEDURE_COMMENT`). For the
+ * `mysql` client, see `MYSQL_SESSION_TABLE_SQL` (with DELIMITER lines, and a DROP before each
+ * procedure so that running it again upgrades them).
  *
  * Ordinary saves are single statements (see mysql-statements.ts). Creating a session bound to a
  * user and `destroyByUser` are procedures that take a per-user named lock (GET_LOCK, released on
@@ -75,6 +83,7 @@ export function mysqlSessionStatements(table = 'sessions'): string[] {
   IN p_ip VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_replaces VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
   IN p_limit INT, IN p_now BIGINT)
 MODIFIES SQL DATA
+COMMENT '${MYSQL_PROCEDURE_COMMENT}'
 proc: BEGIN
   DECLARE v_lock VARCHAR(64) DEFAULT ${lock};
   DECLARE v_created BIGINT DEFAULT NULL;
@@ -113,6 +122,7 @@ END`,
     `CREATE PROCEDURE ${o.destroyUser}(
   IN p_user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_except VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_now BIGINT)
 MODIFIES SQL DATA
+COMMENT '${MYSQL_PROCEDURE_COMMENT}'
 BEGIN
   DECLARE v_lock VARCHAR(64) DEFAULT ${lock};
   ${acquire}
@@ -127,9 +137,21 @@ END`,
   ];
 }
 
-/** The statements for the default table (`sessions`) as one script for the `mysql` client. */
+/** The name a `CREATE PROCEDURE` statement creates (quoted as written), or undefined for another statement. */
+export function createdProcedure(sql: string): string | undefined {
+  return /^CREATE PROCEDURE (`[^`]+`)/.exec(sql)?.[1];
+}
+
+/**
+ * The statements for the default table (`sessions`) as one script for the `mysql` client; it can
+ * be run again after an upgrade: each procedure is dropped and created anew.
+ */
 export const MYSQL_SESSION_TABLE_SQL = mysqlSessionStatements()
-  .map((sql) => (sql.startsWith('CREATE PROCEDURE') ? `DELIMITER //\n${sql} //\nDELIMITER ;` : `${sql};`))
+  .map((sql) => {
+    const procedure = createdProcedure(sql);
+    if (!procedure) return `${sql};`;
+    return `DROP PROCEDURE IF EXISTS ${procedure};\nDELIMITER //\n${sql} //\nDELIMITER ;`;
+  })
   .join('\n');
 
 /** Column -> the `DATA_TYPE`s information_schema may report (MariaDB's JSON is a checked LONGTEXT). */

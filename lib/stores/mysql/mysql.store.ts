@@ -20,7 +20,13 @@ import { CorruptSessionRowError, createdData, rowMeta, rowSession } from '../sql
 import { StartupCheck } from '../sql/sql-startup';
 import { SqlSweeper } from '../sql/sql-sweeper';
 import type { MySqlObjects } from './mysql-schema';
-import { MYSQL_EXPECTED_COLUMNS, mysqlObjects, mysqlSessionStatements } from './mysql-schema';
+import {
+  MYSQL_EXPECTED_COLUMNS,
+  MYSQL_PROCEDURE_COMMENT,
+  createdProcedure,
+  mysqlObjects,
+  mysqlSessionStatements,
+} from './mysql-schema';
 import type { Statement } from './mysql-statements';
 import { updateStatement, upsertStatement } from './mysql-statements';
 
@@ -376,14 +382,8 @@ export class MySqlStore
     ];
     if (!db?.name)
       throw new SessionTableError('MySqlStore needs a pool with a database selected (name it in the URL)');
-    if (createTable) {
-      for (const sql of mysqlSessionStatements(table)) {
-        await this.pool.query(sql).catch((err: { code?: string }) => {
-          // Another instance created it first, or it exists from an earlier start.
-          if (err?.code !== 'ER_SP_ALREADY_EXISTS') throw err;
-        });
-      }
-    }
+    const statements = mysqlSessionStatements(table);
+    if (createTable) for (const sql of statements) await this.createIgnoringExisting(sql);
     const [columns] = (await this.pool.query(
       `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, DATA_TYPE AS type FROM information_schema.COLUMNS
        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?)`,
@@ -403,27 +403,52 @@ export class MySqlStore
         else if (!types.includes(type)) problems.push(`${name}.${column} is ${type}, not ${types[0]}`);
       }
     }
+    const procedures = [`${table}_login`, `${table}_destroy_user`];
     const [routines] = (await this.pool.query(
-      `SELECT ROUTINE_NAME AS name, ROUTINE_DEFINITION AS body FROM information_schema.ROUTINES
+      `SELECT ROUTINE_NAME AS name, ROUTINE_COMMENT AS comment FROM information_schema.ROUTINES
        WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?, ?)`,
-      [`${table}_login`, `${table}_destroy_user`],
-    )) as unknown as [{ name: string; body: string | null }[]];
-    for (const proc of [`${table}_login`, `${table}_destroy_user`]) {
-      if (!routines.some((r) => r.name === proc))
-        problems.push(`procedure ${db.name}.${proc} does not exist`);
-    }
-    // A procedure created by an earlier version (kept: CREATE PROCEDURE does not replace one) still
-    // enforces limits, but names none of the sessions they destroy.
-    const login = routines.find((r) => r.name === `${table}_login`);
-    if (login?.body && !login.body.includes('AS evicted')) {
-      this.logger.warn(
-        `procedure ${db.name}.${table}_login predates eviction reports: sessions a user's limit removes ` +
-          `are not published as destroyed. Drop it (DROP PROCEDURE ${table}_login) and restart with ` +
-          'createTable: true, or create it again from mysqlSessionStatements()',
-      );
+      procedures,
+    )) as unknown as [{ name: string; comment: string | null }[]];
+    for (const proc of procedures) {
+      const found = routines.find((r) => r.name === proc);
+      if (!found) problems.push(`procedure ${db.name}.${proc} does not exist`);
+      else if (found.comment !== MYSQL_PROCEDURE_COMMENT)
+        await this.outdated(db.name, proc, statements, createTable);
     }
     if (problems.length > 0) {
       throw new SessionTableError(`MySqlStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`);
+    }
+  }
+
+  /** Runs a CREATE statement; a procedure that exists already (made by another instance) is kept. */
+  private async createIgnoringExisting(sql: string): Promise<void> {
+    await this.pool.query(sql).catch((err: { code?: string }) => {
+      if (err?.code !== 'ER_SP_ALREADY_EXISTS') throw err;
+    });
+  }
+
+  /**
+   * A procedure of an earlier revision (it may, for one, name none of the sessions a user's limit
+   * ends): replaced with `createTable`, which owns the schema, else kept with a warning. The
+   * replacement is a DROP and a CREATE: another instance's call in between fails as a store
+   * error does, once. A failed replacement (no ALTER ROUTINE privilege) is logged, not fatal.
+   */
+  private async outdated(db: string, proc: string, statements: string[], replace: boolean): Promise<void> {
+    const quoted = `\`${proc}\``;
+    if (!replace) {
+      this.logger.warn(
+        `procedure ${db}.${proc} was made by an earlier version of nest-sessions (a limit may not ` +
+          `report the sessions it ends): restart once with createTable: true to replace it, or run ` +
+          `DROP PROCEDURE ${quoted} and its statement from mysqlSessionStatements()`,
+      );
+      return;
+    }
+    try {
+      await this.pool.query(`DROP PROCEDURE IF EXISTS ${quoted}`);
+      await this.createIgnoringExisting(statements.find((sql) => createdProcedure(sql) === quoted)!);
+      this.logger.log(`Replaced procedure ${db}.${proc}, made by an earlier version of nest-sessions`);
+    } catch (err) {
+      this.logger.warn(`Could not replace procedure ${db}.${proc}: ${(err as Error).message}`);
     }
   }
 }
