@@ -1,10 +1,8 @@
-import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import type { Pool, PoolOptions } from 'mysql2/promise';
 import { SessionTableError } from '../../errors/session-table.error';
 import type {
   CountingStore,
-  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -14,11 +12,9 @@ import type {
   UserBinding,
   UserIndexStore,
 } from '../session-store';
-import { SessionStore } from '../session-store';
 import type { SessionRow } from '../sql/sql-session-row';
 import { CorruptSessionRowError, createdData, rowMeta, rowSession } from '../sql/sql-session-row';
-import { StartupCheck } from '../sql/sql-startup';
-import { SqlSweeper } from '../sql/sql-sweeper';
+import { SqlSessionStore } from '../sql/sql-session-store';
 import type { MySqlObjects } from './mysql-schema';
 import {
   MYSQL_EXPECTED_COLUMNS,
@@ -110,41 +106,23 @@ interface Header {
  * SessionModule.forRoot({ store: new MySqlStore({ pool: mysql.createPool(url), createTable: true }) })
  */
 export class MySqlStore
-  extends SessionStore
-  implements
-    CountingStore,
-    UserIndexStore,
-    SharedCacheStore,
-    PingableStore,
-    OnModuleInit,
-    OnApplicationShutdown
+  extends SqlSessionStore<MySqlQueryable>
+  implements CountingStore, UserIndexStore, SharedCacheStore
 {
-  private readonly logger = new Logger('MySqlStore');
-  private readonly pool: MySqlQueryable;
   private readonly objects: MySqlObjects;
-  private readonly startup: StartupCheck;
-  private readonly sweeper: SqlSweeper;
-  private readonly sweepBatch: number;
-  /** Set by `connect()`: the store made the pool, so it ends it. */
-  private ownedPool?: Pool;
+  private readonly createTable: boolean;
 
   constructor(options: MySqlStoreOptions) {
-    super();
     const { pool, table, createTable, sweepInterval, sweepBatch } = { ...MYSQL_STORE_DEFAULTS, ...options };
     const promisePool =
       pool && 'promise' in pool && typeof pool.promise === 'function' ? pool.promise() : pool;
     if (!promisePool || typeof (promisePool as MySqlQueryable).execute !== 'function') {
       throw new TypeError('pool must be a mysql2 Pool');
     }
-    if (!(sweepInterval > 0)) throw new TypeError(`sweepInterval must be > 0 ms, got ${sweepInterval}`);
-    if (!(Number.isInteger(sweepBatch) && sweepBatch > 0)) {
-      throw new TypeError(`sweepBatch must be a positive integer, got ${sweepBatch}`);
-    }
-    this.pool = promisePool as MySqlQueryable;
-    this.objects = mysqlObjects(table);
-    this.sweepBatch = sweepBatch;
-    this.startup = new StartupCheck(() => this.prepare(createTable), this.logger);
-    this.sweeper = new SqlSweeper(sweepInterval, sweepBatch, () => this.sweepBatchOnce(), this.logger);
+    const objects = mysqlObjects(table);
+    super(new Logger('MySqlStore'), promisePool as MySqlQueryable, { sweepInterval, sweepBatch });
+    this.objects = objects;
+    this.createTable = createTable;
   }
 
   /**
@@ -161,11 +139,6 @@ export class MySqlStore
     const store = new MySqlStore({ ...storeOptions, pool });
     store.ownedPool = pool;
     return store;
-  }
-
-  /** Creates or checks the table at start-up: a wrong table fails the start, clearly. */
-  onModuleInit(): Promise<void> {
-    return this.startup.atStartup();
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -290,29 +263,11 @@ export class MySqlStore
     await this.write({ sql: `DELETE FROM ${this.objects.cache} WHERE name = ?`, params: [name] });
   }
 
-  /** `SELECT 1`: whether the server answers. */
-  async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
-  }
-
-  /** Runs one sweep now (the timer runs them every `sweepInterval`); resolves with the rows deleted. */
-  sweep(): Promise<number> {
-    return this.sweeper.sweep();
-  }
-
-  /** Stops the sweep; ends the pool `connect()` made (a pool passed in is left to its owner). */
-  async onApplicationShutdown(): Promise<void> {
-    this.sweeper.stop();
-    const pool = this.ownedPool;
-    this.ownedPool = undefined;
-    await pool?.end().catch((err: Error) => this.logger.warn(`Closing the pool failed: ${err.message}`));
-  }
-
   /**
    * One batch of the sweep. MySQL has no DELETE … RETURNING: the batch's expired keys are read
    * first, deleted while still expired, and only those actually deleted are reported.
    */
-  private async sweepBatchOnce(): Promise<number> {
+  protected async sweepBatchOnce(): Promise<number> {
     const now = Date.now();
     const { sessions, cache } = this.objects;
     // `query`, not `execute`: LIMIT takes no bound DOUBLE, and the IN list varies in length.
@@ -375,7 +330,8 @@ export class MySqlStore
     }
   }
 
-  private async prepare(createTable: boolean): Promise<void> {
+  protected async prepare(): Promise<void> {
+    const { createTable } = this;
     const { table } = this.objects;
     const [[db]] = (await this.pool.query('SELECT DATABASE() AS name')) as unknown as [
       { name: string | null }[],

@@ -1,10 +1,8 @@
-import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import type { Pool, PoolConfig, QueryResultRow } from 'pg';
 import { SessionTableError } from '../../errors/session-table.error';
 import type {
   CountingStore,
-  PingableStore,
   SessionChanges,
   SessionExpiry,
   SessionMeta,
@@ -14,11 +12,9 @@ import type {
   UserBinding,
   UserIndexStore,
 } from '../session-store';
-import { SessionStore } from '../session-store';
 import type { SessionRow } from '../sql/sql-session-row';
 import { CorruptSessionRowError, createdData, jsonObject, rowMeta, rowSession } from '../sql/sql-session-row';
-import { StartupCheck } from '../sql/sql-startup';
-import { SqlSweeper } from '../sql/sql-sweeper';
+import { SqlSessionStore } from '../sql/sql-session-store';
 import type { PostgresObjects, PostgresSchemaNames } from './postgres-schema';
 import { POSTGRES_EXPECTED_COLUMNS, postgresObjects, postgresSessionSql } from './postgres-schema';
 
@@ -71,42 +67,24 @@ const SCHEMA_ERRORS = new Set(['42P01', '42703', '42883', '42804', '3F000', '42P
  * SessionModule.forRoot({ store: new PostgresStore({ pool: new Pool({ connectionString }), createTable: true }) })
  */
 export class PostgresStore
-  extends SessionStore
-  implements
-    CountingStore,
-    UserIndexStore,
-    SharedCacheStore,
-    PingableStore,
-    OnModuleInit,
-    OnApplicationShutdown
+  extends SqlSessionStore<PostgresQueryable>
+  implements CountingStore, UserIndexStore, SharedCacheStore
 {
-  private readonly logger = new Logger('PostgresStore');
-  private readonly pool: PostgresQueryable;
   private readonly objects: PostgresObjects;
-  private readonly startup: StartupCheck;
-  private readonly sweeper: SqlSweeper;
-  private readonly sweepBatch: number;
+  private readonly createTable: boolean;
   /** Whether the schema has `_apply_user` (checked at start-up), which names what a limit destroyed. */
   private reportsEvictions = false;
-  /** Set by `connect()`: the store made the pool, so it ends it. */
-  private ownedPool?: Pool;
 
   constructor(options: PostgresStoreOptions) {
-    super();
     const { pool, createTable, sweepInterval, sweepBatch, table, schema } = {
       ...POSTGRES_STORE_DEFAULTS,
       ...options,
     };
     if (!pool || typeof pool.query !== 'function') throw new TypeError('pool must be a pg Pool');
-    if (!(sweepInterval > 0)) throw new TypeError(`sweepInterval must be > 0 ms, got ${sweepInterval}`);
-    if (!(Number.isInteger(sweepBatch) && sweepBatch > 0)) {
-      throw new TypeError(`sweepBatch must be a positive integer, got ${sweepBatch}`);
-    }
-    this.pool = pool;
-    this.objects = postgresObjects({ table, schema });
-    this.sweepBatch = sweepBatch;
-    this.startup = new StartupCheck(() => this.prepare(createTable, { table, schema }), this.logger);
-    this.sweeper = new SqlSweeper(sweepInterval, sweepBatch, () => this.sweepBatchOnce(), this.logger);
+    const objects = postgresObjects({ table, schema });
+    super(new Logger('PostgresStore'), pool, { sweepInterval, sweepBatch });
+    this.objects = objects;
+    this.createTable = createTable;
   }
 
   /**
@@ -126,11 +104,6 @@ export class PostgresStore
     // the process. The pool drops that client and connects anew on the next query.
     pool.on('error', (err) => store.logger.warn(`Idle connection lost: ${err.message}`));
     return store;
-  }
-
-  /** Creates or checks the table at start-up: a wrong table fails the start, clearly. */
-  onModuleInit(): Promise<void> {
-    return this.startup.atStartup();
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -259,26 +232,8 @@ export class PostgresStore
     await this.run(`DELETE FROM ${this.objects.cache} WHERE name = $1`, [name]);
   }
 
-  /** `SELECT 1`: whether the server answers. */
-  async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
-  }
-
-  /** Runs one sweep now (the timer runs them every `sweepInterval`); resolves with the rows deleted. */
-  sweep(): Promise<number> {
-    return this.sweeper.sweep();
-  }
-
-  /** Stops the sweep; ends the pool `connect()` made (a pool passed in is left to its owner). */
-  async onApplicationShutdown(): Promise<void> {
-    this.sweeper.stop();
-    const pool = this.ownedPool;
-    this.ownedPool = undefined;
-    await pool?.end().catch((err: Error) => this.logger.warn(`Closing the pool failed: ${err.message}`));
-  }
-
   /** One batch of the sweep: expired sessions (reported as expired), then expired cache rows. */
-  private async sweepBatchOnce(): Promise<number> {
+  protected async sweepBatchOnce(): Promise<number> {
     const now = Date.now();
     const { rows } = await this.run<SessionRow & { session_key: string }>(
       `DELETE FROM ${this.objects.sessions} WHERE session_key IN (
@@ -309,14 +264,14 @@ export class PostgresStore
     }
   }
 
-  private async prepare(createTable: boolean, names: PostgresSchemaNames): Promise<void> {
+  protected async prepare(): Promise<void> {
+    const { schema, table } = this.objects;
     // One implicit transaction: the lock keeps instances starting together from racing on the DDL.
-    if (createTable) {
+    if (this.createTable) {
       await this.pool.query(
-        `SELECT pg_advisory_xact_lock(hashtext('nest-sessions:ddl'));\n${postgresSessionSql(names)}`,
+        `SELECT pg_advisory_xact_lock(hashtext('nest-sessions:ddl'));\n${postgresSessionSql({ schema, table })}`,
       );
     }
-    const { schema, table } = this.objects;
     const { rows } = await this.pool.query<{ table_name: string; column_name: string; data_type: string }>(
       `SELECT table_name, column_name, data_type FROM information_schema.columns
        WHERE table_schema = $1 AND table_name = ANY($2)`,
