@@ -13,7 +13,7 @@ import type {
   UserIndexStore,
 } from '../session-store';
 import type { SessionRow } from '../sql/sql-session-row';
-import { CorruptSessionRowError, createdData, rowMeta, rowSession } from '../sql/sql-session-row';
+import { createdData, rowMeta } from '../sql/sql-session-row';
 import { SqlSessionStore } from '../sql/sql-session-store';
 import type { MySqlObjects } from './mysql-schema';
 import {
@@ -146,14 +146,7 @@ export class MySqlStore
       `SELECT data, ${META_SELECT} FROM ${this.objects.sessions} WHERE session_key = ? AND expires_at > ?`,
       [key, Date.now()],
     );
-    if (rows.length === 0) return null;
-    try {
-      return rowSession(rows[0]);
-    } catch (err) {
-      if (!(err instanceof CorruptSessionRowError)) throw err;
-      this.logger.warn(`Session ${key.slice(0, 8)}… is unreadable and counts as absent: ${err.message}`);
-      return null;
-    }
+    return this.sessionOf(key, rows);
   }
 
   async apply(
@@ -366,10 +359,12 @@ export class MySqlStore
       procedures,
     )) as unknown as [{ name: string; comment: string | null }[]];
     for (const proc of procedures) {
-      const found = routines.find((r) => r.name === proc);
-      if (!found) problems.push(`procedure ${db.name}.${proc} does not exist`);
-      else if (found.comment !== MYSQL_PROCEDURE_COMMENT)
-        await this.outdated(db.name, proc, statements, createTable);
+      const comment = routines.find((r) => r.name === proc)?.comment;
+      if (comment === MYSQL_PROCEDURE_COMMENT) continue;
+      if (comment !== undefined) await this.outdated(db.name, proc, statements, createTable);
+      else if (!createTable) problems.push(`procedure ${db.name}.${proc} does not exist`);
+      // Created above, so dropped since by another instance replacing it: it creates it again too.
+      else await this.createIgnoringExisting(procedureStatement(statements, proc));
     }
     if (problems.length > 0) {
       throw new SessionTableError(`MySqlStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`);
@@ -401,12 +396,17 @@ export class MySqlStore
     }
     try {
       await this.pool.query(`DROP PROCEDURE IF EXISTS ${quoted}`);
-      await this.createIgnoringExisting(statements.find((sql) => createdProcedure(sql) === quoted)!);
+      await this.createIgnoringExisting(procedureStatement(statements, proc));
       this.logger.log(`Replaced procedure ${db}.${proc}, made by an earlier version of nest-sessions`);
     } catch (err) {
       this.logger.warn(`Could not replace procedure ${db}.${proc}: ${(err as Error).message}`);
     }
   }
+}
+
+/** The statement among `statements` that creates procedure `name`. */
+function procedureStatement(statements: string[], name: string): string {
+  return statements.find((sql) => createdProcedure(sql) === `\`${name}\``)!;
 }
 
 function isSchemaError(err: unknown): boolean {

@@ -13,7 +13,7 @@ import type {
   UserIndexStore,
 } from '../session-store';
 import type { SessionRow } from '../sql/sql-session-row';
-import { CorruptSessionRowError, createdData, jsonObject, rowMeta, rowSession } from '../sql/sql-session-row';
+import { createdData, jsonObject, rowMeta } from '../sql/sql-session-row';
 import { SqlSessionStore } from '../sql/sql-session-store';
 import type { PostgresObjects, PostgresSchemaNames } from './postgres-schema';
 import { POSTGRES_EXPECTED_COLUMNS, postgresObjects, postgresSessionSql } from './postgres-schema';
@@ -112,14 +112,7 @@ export class PostgresStore
        WHERE session_key = $1 AND expires_at > $2`,
       [key, Date.now()],
     );
-    if (rows.length === 0) return null;
-    try {
-      return rowSession(rows[0]);
-    } catch (err) {
-      if (!(err instanceof CorruptSessionRowError)) throw err;
-      this.logger.warn(`Session ${key.slice(0, 8)}… is unreadable and counts as absent: ${err.message}`);
-      return null;
-    }
+    return this.sessionOf(key, rows);
   }
 
   async apply(

@@ -1,6 +1,8 @@
 import type { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { PingableStore } from '../session-store';
+import type { PingableStore, StoredSession } from '../session-store';
 import { SessionStore } from '../session-store';
+import type { SessionRow } from './sql-session-row';
+import { CorruptSessionRowError, rowSession } from './sql-session-row';
 import { StartupCheck } from './sql-startup';
 import { SqlSweeper } from './sql-sweeper';
 
@@ -21,10 +23,10 @@ export interface SqlSweepSettings {
 }
 
 /**
- * The lifecycle PostgresStore and MySqlStore share: their schema checked once before the first
- * call (`prepare`, through `startup`), expired rows deleted on a timer (`sweepBatchOnce`), `ping`,
- * and a shutdown that stops the sweep and ends a pool `connect()` made (a pool passed in is left
- * to its owner).
+ * What PostgresStore and MySqlStore share: their schema checked once before the first call
+ * (`prepare`, through `startup`), expired rows deleted on a timer (`sweepBatchOnce`), a loaded
+ * row read leniently, `ping`, and a shutdown that stops the sweep and ends a pool `connect()`
+ * made (a pool passed in is left to its owner).
  */
 export abstract class SqlSessionStore<Pool extends Queryable>
   extends SessionStore
@@ -56,6 +58,18 @@ export abstract class SqlSessionStore<Pool extends Queryable>
 
   /** Deletes at most `sweepBatch` expired rows, reporting the sessions; resolves with how many went. */
   protected abstract sweepBatchOnce(): Promise<number>;
+
+  /** The session a load found (`rows`: none or its one row); an unreadable row counts as absent. */
+  protected sessionOf(key: string, rows: SessionRow[]): StoredSession | null {
+    if (rows.length === 0) return null;
+    try {
+      return rowSession(rows[0]);
+    } catch (err) {
+      if (!(err instanceof CorruptSessionRowError)) throw err;
+      this.logger.warn(`Session ${key.slice(0, 8)}… is unreadable and counts as absent: ${err.message}`);
+      return null;
+    }
+  }
 
   /** Creates or checks the table at start-up: a wrong table fails the start, clearly. */
   onModuleInit(): Promise<void> {
