@@ -388,9 +388,9 @@ export class MySqlStore
     const quoted = `\`${proc}\``;
     if (!replace) {
       this.logger.warn(
-        `procedure ${db}.${proc} was made by an earlier version of nest-sessions (a limit may not ` +
-          `report the sessions it ends): restart once with createTable: true to replace it, or run ` +
-          `DROP PROCEDURE ${quoted} and its statement from mysqlSessionStatements()`,
+        `procedure ${db}.${proc} was made by an earlier version of nest-sessions (a login from before ` +
+          `eviction reports does not name the sessions a limit ends): restart once with createTable: ` +
+          `true to replace it, or run DROP PROCEDURE ${quoted} and its statement from mysqlSessionStatements()`,
       );
       return;
     }
