@@ -76,14 +76,23 @@ export async function startsWithWarning(store: { onModuleInit(): Promise<void> }
   }
 }
 
+/**
+ * Logs one user in twice under a limit of 1, first through `first`, then through `second` (one
+ * instance or two): the second login ends the first. What `second` reported as evicted meanwhile.
+ */
+export async function loginTwiceUnderLimit(first: SessionStore, second: SessionStore, userId: string) {
+  const reported: string[] = [];
+  second.onEvicted((key) => reported.push(key));
+  const [older, newer] = [storeKey(), storeKey()];
+  const bound = (createdAt: number) => ({ ...meta(60_000), userId, createdAt });
+  expect(await first.apply(older, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
+  expect(await second.apply(newer, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
+  expect(await second.load(older)).toBeNull();
+  return { older, reported };
+}
+
 /** A schema from before eviction reports: a user's limit still holds, and names nothing it ended. */
 export async function expectLimitKeptUnreported(store: SessionStore) {
-  const reported: string[] = [];
-  store.onEvicted((key) => reported.push(key));
-  const [first, second] = [storeKey(), storeKey()];
-  const bound = (createdAt: number) => ({ ...meta(60_000), userId: 'u-before', createdAt });
-  expect(await store.apply(first, sets({ n: 1 }), expiry(60_000), bound(1), { limit: 1 })).toBe(true);
-  expect(await store.apply(second, sets({ n: 2 }), expiry(60_000), bound(2), { limit: 1 })).toBe(true);
-  expect(await store.load(first)).toBeNull();
+  const { reported } = await loginTwiceUnderLimit(store, store, 'u-before');
   expect(reported).toEqual([]);
 }
