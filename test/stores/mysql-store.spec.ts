@@ -220,6 +220,22 @@ describe('MySqlStore', () => {
     expect(reported).toEqual([older]);
   });
 
+  it('keeps a procedure of an earlier version it may not replace (no ALTER ROUTINE), with a warning', async () => {
+    await withLoginBeforeReports('no_alter');
+    // Not the procedure's creator, so no automatic ALTER ROUTINE on it: its DROP is refused.
+    await server.query("CREATE USER 'no_alter'@'%' IDENTIFIED BY 'pw'");
+    await server.query(
+      "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, EXECUTE, CREATE ROUTINE ON sessions_test.* TO 'no_alter'@'%'",
+    );
+    const pool = createPool({ uri: server.url.replace('//root@', '//no_alter:pw@') });
+    pools.push(pool);
+    const store = new MySqlStore({ pool, table: 'no_alter', createTable: true });
+    stores.push(store);
+    await startsWithWarning(store, /Could not replace procedure sessions_test\.no_alter_login: .*denied/);
+    await expectLimitKeptUnreported(store);
+    expect(await revisionOf('no_alter_login')).toEqual(['']);
+  });
+
   it('gives the script for the mysql client a DROP before each procedure, so it can run again', () => {
     for (const name of ['sessions_login', 'sessions_destroy_user']) {
       expect(MYSQL_SESSION_TABLE_SQL).toContain(
