@@ -1,6 +1,7 @@
 import { createPool } from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { changes, describeStoreConformance } from '../../lib/testing';
 import { SessionTableError } from '../../lib/errors/session-table.error';
 import { MySqlStore } from '../../lib/stores/mysql/mysql.store';
@@ -218,6 +219,22 @@ describe('MySqlStore', () => {
     // The replaced login names what the limit ends, also for a login another instance made.
     const { older, reported } = await loginTwiceUnderLimit(other, store, 'u-upgraded');
     expect(reported).toEqual([older]);
+  });
+
+  it('leaves a procedure of a later revision alone (a newer version of the app made it, mid-deploy)', async () => {
+    await newStore({ table: 'later' }).onModuleInit();
+    await server.query("ALTER PROCEDURE later_login COMMENT 'nest-sessions procedure revision 99'");
+    const log = vi.spyOn(Logger.prototype, 'log');
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    try {
+      await newStore({ table: 'later' }).onModuleInit();
+      await newStore({ table: 'later', createTable: false }).onModuleInit();
+      expect([...log.mock.calls, ...warn.mock.calls].flat().join('\n')).not.toMatch(/later_login/);
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+    }
+    expect(await revisionOf('later_login')).toEqual(['nest-sessions procedure revision 99']);
   });
 
   it('keeps a procedure of an earlier version it may not replace (no ALTER ROUTINE), with a warning', async () => {

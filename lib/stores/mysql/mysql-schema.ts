@@ -15,10 +15,17 @@ export interface MySqlObjects {
 
 /**
  * The revision of the procedures' code, kept in each one's COMMENT: `createTable` replaces a
- * procedure whose comment names another (one made by an earlier version), as CREATE PROCEDURE
- * alone never would. Raise it whenever a procedure's body changes.
+ * procedure of an earlier revision, as CREATE PROCEDURE alone never would, and leaves a later
+ * one (a newer version of the app, mid-deploy) alone. Raise it whenever a procedure's body changes.
  */
-export const MYSQL_PROCEDURE_COMMENT = 'nest-sessions procedure revision 2';
+export const MYSQL_PROCEDURE_REVISION = 2;
+export const MYSQL_PROCEDURE_COMMENT = `nest-sessions procedure revision ${MYSQL_PROCEDURE_REVISION}`;
+
+/** The revision a procedure's COMMENT names: 1 for one made before revisions were kept. */
+export function procedureRevision(comment: string | null): number {
+  const revision = /^nest-sessions procedure revision (\d+)$/.exec(comment ?? '')?.[1];
+  return revision === undefined ? 1 : Number(revision);
+}
 
 /** MySQL identifiers are 64 characters; the longest suffix added is `_destroy_user` (13). */
 const MAX_NAME = 50;

@@ -18,10 +18,11 @@ import { SqlSessionStore } from '../sql/sql-session-store';
 import type { MySqlObjects } from './mysql-schema';
 import {
   MYSQL_EXPECTED_COLUMNS,
-  MYSQL_PROCEDURE_COMMENT,
+  MYSQL_PROCEDURE_REVISION,
   createdProcedure,
   mysqlObjects,
   mysqlSessionStatements,
+  procedureRevision,
 } from './mysql-schema';
 import type { Statement } from './mysql-statements';
 import { updateStatement, upsertStatement } from './mysql-statements';
@@ -359,9 +360,9 @@ export class MySqlStore
       procedures,
     )) as unknown as [{ name: string; comment: string | null }[]];
     for (const proc of procedures) {
-      const comment = routines.find((r) => r.name === proc)?.comment;
-      if (comment === MYSQL_PROCEDURE_COMMENT) continue;
-      if (comment !== undefined) await this.outdated(db.name, proc, statements, createTable);
+      const found = routines.find((r) => r.name === proc);
+      if (found && procedureRevision(found.comment) >= MYSQL_PROCEDURE_REVISION) continue;
+      if (found) await this.outdated(db.name, proc, statements, createTable);
       else if (!createTable) problems.push(`procedure ${db.name}.${proc} does not exist`);
       // Created above, so dropped since by another instance replacing it: it creates it again too.
       else await this.createIgnoringExisting(procedureStatement(statements, proc));
