@@ -19,12 +19,13 @@ export interface MySqlObjects {
  * one (a newer version of the app, mid-deploy) alone. Raise it whenever a procedure's body changes.
  */
 export const MYSQL_PROCEDURE_REVISION = 2;
-export const MYSQL_PROCEDURE_COMMENT = `nest-sessions procedure revision ${MYSQL_PROCEDURE_REVISION}`;
+const REVISION_PREFIX = 'nest-sessions procedure revision ';
+export const MYSQL_PROCEDURE_COMMENT = `${REVISION_PREFIX}${MYSQL_PROCEDURE_REVISION}`;
 
 /** The revision a procedure's COMMENT names: 1 for one made before revisions were kept. */
 export function procedureRevision(comment: string | null): number {
-  const revision = /^nest-sessions procedure revision (\d+)$/.exec(comment ?? '')?.[1];
-  return revision === undefined ? 1 : Number(revision);
+  const revision = comment?.startsWith(REVISION_PREFIX) ? comment.slice(REVISION_PREFIX.length) : '';
+  return /^\d+$/.test(revision) ? Number(revision) : 1;
 }
 
 /** MySQL identifiers are 64 characters; the longest suffix added is `_destroy_user` (13). */
@@ -44,18 +45,14 @@ export function mysqlObjects(table = 'sessions'): MySqlObjects {
   };
 }
 
-/**
- * The statements that create a MySqlStore's tables and procedures, one per string (run them one
- * by one: a pool rarely allows several statements per query). `createTable: true` runs them at
- * start-up, and replaces a procedure of an earlier revision (`MYSQL_PROCEDURE_COMMENT`). For the
- * `mysql` client, see `MYSQL_SESSION_TABLE_SQL` (with DELIMITER lines, and a DROP before each
- * procedure so that running it again upgrades them).
- *
- * Ordinary saves are single statements (see mysql-statements.ts). Creating a session bound to a
- * user and `destroyByUser` are procedures that take a per-user named lock (GET_LOCK, released on
- * every exit), so `maxSessionsPerUser`, regenerations and "log out everywhere" cannot interleave.
- */
-export function mysqlSessionStatements(table = 'sessions'): string[] {
+/** A procedure of a MySqlStore: its name (unquoted) and the statement that creates it. */
+export interface MySqlProcedure {
+  name: string;
+  sql: string;
+}
+
+/** The statements that create a MySqlStore's tables, and its procedures. */
+function mysqlSchema(table: string): { tables: string[]; procedures: MySqlProcedure[] } {
   const o = mysqlObjects(table);
   const lock = `CONCAT('nest-sessions:', MD5(CONCAT(DATABASE(), '.${o.table}:', p_user_id)))`;
   const acquire = `DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; DO RELEASE_LOCK(v_lock); RESIGNAL; END;
@@ -63,7 +60,7 @@ export function mysqlSessionStatements(table = 'sessions'): string[] {
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'nest-sessions: timed out waiting for a user lock';
   END IF;`;
   const giveUp = `ROLLBACK; DO RELEASE_LOCK(v_lock); SELECT 0 AS applied; LEAVE proc;`;
-  return [
+  const tables = [
     `CREATE TABLE IF NOT EXISTS ${o.sessions} (
   session_key  VARCHAR(255) NOT NULL PRIMARY KEY,
   data         JSON NOT NULL,
@@ -83,7 +80,8 @@ export function mysqlSessionStatements(table = 'sessions'): string[] {
   expires_at BIGINT NOT NULL,
   KEY ${quote(`${o.table}_cache_expires_at`)} (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
-    `CREATE PROCEDURE ${o.login}(
+  ];
+  const login = `CREATE PROCEDURE ${o.login}(
   IN p_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_data LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_created_at BIGINT, IN p_expires_at BIGINT,
   IN p_last_seen_at BIGINT, IN p_ttl BIGINT, IN p_user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
   IN p_user_agent TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
@@ -125,8 +123,8 @@ proc: BEGIN
   COMMIT;
   DO RELEASE_LOCK(v_lock);
   SELECT 1 AS applied;
-END`,
-    `CREATE PROCEDURE ${o.destroyUser}(
+END`;
+  const destroyUser = `CREATE PROCEDURE ${o.destroyUser}(
   IN p_user_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_except VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, IN p_now BIGINT)
 MODIFIES SQL DATA
 COMMENT '${MYSQL_PROCEDURE_COMMENT}'
@@ -140,26 +138,49 @@ BEGIN
   DELETE FROM ${o.sessions} WHERE user_id = p_user_id AND (p_except IS NULL OR session_key <> p_except);
   COMMIT;
   DO RELEASE_LOCK(v_lock);
-END`,
-  ];
+END`;
+  return {
+    tables,
+    procedures: [
+      { name: `${o.table}_login`, sql: login },
+      { name: `${o.table}_destroy_user`, sql: destroyUser },
+    ],
+  };
 }
 
-/** The name a `CREATE PROCEDURE` statement creates (quoted as written), or undefined for another statement. */
-export function createdProcedure(sql: string): string | undefined {
-  return /^CREATE PROCEDURE (`[^`]+`)/.exec(sql)?.[1];
+/**
+ * The statements that create a MySqlStore's tables and procedures, one per string (run them one
+ * by one: a pool rarely allows several statements per query). `createTable: true` runs them at
+ * start-up, and replaces a procedure of an earlier revision (`MYSQL_PROCEDURE_COMMENT`). For the
+ * `mysql` client, see `MYSQL_SESSION_TABLE_SQL` (with DELIMITER lines, and a DROP before each
+ * procedure so that running it again upgrades them).
+ *
+ * Ordinary saves are single statements (see mysql-statements.ts). Creating a session bound to a
+ * user and `destroyByUser` are procedures that take a per-user named lock (GET_LOCK, released on
+ * every exit), so `maxSessionsPerUser`, regenerations and "log out everywhere" cannot interleave.
+ */
+export function mysqlSessionStatements(table = 'sessions'): string[] {
+  const { tables, procedures } = mysqlSchema(table);
+  return [...tables, ...procedures.map((procedure) => procedure.sql)];
 }
+
+/** The procedures of a MySqlStore on `table`, which `createTable` keeps at the current revision. */
+export function mysqlProcedures(table = 'sessions'): MySqlProcedure[] {
+  return mysqlSchema(table).procedures;
+}
+
+const DEFAULT_SCHEMA = mysqlSchema('sessions');
 
 /**
  * The statements for the default table (`sessions`) as one script for the `mysql` client; it can
  * be run again after an upgrade: each procedure is dropped and created anew.
  */
-export const MYSQL_SESSION_TABLE_SQL = mysqlSessionStatements()
-  .map((sql) => {
-    const procedure = createdProcedure(sql);
-    if (!procedure) return `${sql};`;
-    return `DROP PROCEDURE IF EXISTS ${procedure};\nDELIMITER //\n${sql} //\nDELIMITER ;`;
-  })
-  .join('\n');
+export const MYSQL_SESSION_TABLE_SQL = [
+  ...DEFAULT_SCHEMA.tables.map((sql) => `${sql};`),
+  ...DEFAULT_SCHEMA.procedures.map(
+    ({ name, sql }) => `DROP PROCEDURE IF EXISTS \`${name}\`;\nDELIMITER //\n${sql} //\nDELIMITER ;`,
+  ),
+].join('\n');
 
 /** Column -> the `DATA_TYPE`s information_schema may report (MariaDB's JSON is a checked LONGTEXT). */
 export const MYSQL_EXPECTED_COLUMNS: Record<'sessions' | 'cache', Record<string, string[]>> = {

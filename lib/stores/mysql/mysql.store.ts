@@ -15,12 +15,12 @@ import type {
 import type { SessionRow } from '../sql/sql-session-row';
 import { createdData, rowMeta } from '../sql/sql-session-row';
 import { SqlSessionStore } from '../sql/sql-session-store';
-import type { MySqlObjects } from './mysql-schema';
+import type { MySqlObjects, MySqlProcedure } from './mysql-schema';
 import {
   MYSQL_EXPECTED_COLUMNS,
   MYSQL_PROCEDURE_REVISION,
-  createdProcedure,
   mysqlObjects,
+  mysqlProcedures,
   mysqlSessionStatements,
   procedureRevision,
 } from './mysql-schema';
@@ -332,8 +332,7 @@ export class MySqlStore
     ];
     if (!db?.name)
       throw new SessionTableError('MySqlStore needs a pool with a database selected (name it in the URL)');
-    const statements = mysqlSessionStatements(table);
-    if (createTable) for (const sql of statements) await this.createIgnoringExisting(sql);
+    if (createTable) for (const sql of mysqlSessionStatements(table)) await this.createIgnoringExisting(sql);
     const [columns] = (await this.pool.query(
       `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, DATA_TYPE AS type FROM information_schema.COLUMNS
        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?)`,
@@ -353,19 +352,19 @@ export class MySqlStore
         else if (!types.includes(type)) problems.push(`${name}.${column} is ${type}, not ${types[0]}`);
       }
     }
-    const procedures = [`${table}_login`, `${table}_destroy_user`];
+    const procedures = mysqlProcedures(table);
     const [routines] = (await this.pool.query(
       `SELECT ROUTINE_NAME AS name, ROUTINE_COMMENT AS comment FROM information_schema.ROUTINES
-       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?, ?)`,
-      procedures,
+       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?)`,
+      [procedures.map((procedure) => procedure.name)],
     )) as unknown as [{ name: string; comment: string | null }[]];
-    for (const proc of procedures) {
-      const found = routines.find((r) => r.name === proc);
+    for (const procedure of procedures) {
+      const found = routines.find((r) => r.name === procedure.name);
       if (found && procedureRevision(found.comment) >= MYSQL_PROCEDURE_REVISION) continue;
-      if (found) await this.outdated(db.name, proc, statements, createTable);
-      else if (!createTable) problems.push(`procedure ${db.name}.${proc} does not exist`);
+      if (found) await this.outdated(db.name, procedure, createTable);
+      else if (!createTable) problems.push(`procedure ${db.name}.${procedure.name} does not exist`);
       // Created above, so dropped since by another instance replacing it: it creates it again too.
-      else await this.createIgnoringExisting(procedureStatement(statements, proc));
+      else await this.createIgnoringExisting(procedure.sql);
     }
     if (problems.length > 0) {
       throw new SessionTableError(`MySqlStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`);
@@ -385,7 +384,7 @@ export class MySqlStore
    * replacement is a DROP and a CREATE: another instance's call in between fails as a store
    * error does, once. A failed replacement (no ALTER ROUTINE privilege) is logged, not fatal.
    */
-  private async outdated(db: string, proc: string, statements: string[], replace: boolean): Promise<void> {
+  private async outdated(db: string, { name: proc, sql }: MySqlProcedure, replace: boolean): Promise<void> {
     const quoted = `\`${proc}\``;
     if (!replace) {
       this.logger.warn(
@@ -397,17 +396,12 @@ export class MySqlStore
     }
     try {
       await this.pool.query(`DROP PROCEDURE IF EXISTS ${quoted}`);
-      await this.createIgnoringExisting(procedureStatement(statements, proc));
+      await this.createIgnoringExisting(sql);
       this.logger.log(`Replaced procedure ${db}.${proc}, made by an earlier version of nest-sessions`);
     } catch (err) {
       this.logger.warn(`Could not replace procedure ${db}.${proc}: ${(err as Error).message}`);
     }
   }
-}
-
-/** The statement among `statements` that creates procedure `name`. */
-function procedureStatement(statements: string[], name: string): string {
-  return statements.find((sql) => createdProcedure(sql) === `\`${name}\``)!;
 }
 
 function isSchemaError(err: unknown): boolean {
