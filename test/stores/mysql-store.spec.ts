@@ -179,8 +179,11 @@ describe('MySqlStore', () => {
     await expect(wrong.load(storeKey())).rejects.toBe(err);
   });
 
-  /** The table's login procedure as an earlier version made it: no eviction report, no revision. */
-  async function withLoginBeforeReports(table: string): Promise<void> {
+  /**
+   * The table's login procedure as an earlier version made it: no eviction report, no revision.
+   * Returns the CREATE statement of that earlier version.
+   */
+  async function withLoginBeforeReports(table: string): Promise<string> {
     const login = mysqlSessionStatements(table).find((sql) => sql.includes(`${table}_login`))!;
     const older = login
       .replace(/ *-- The live sessions the limit destroys[^\n]*\n[^;]*FOR UPDATE;\n/, '')
@@ -190,6 +193,7 @@ describe('MySqlStore', () => {
     await newStore({ table }).onModuleInit();
     await server.query(`DROP PROCEDURE ${table}_login`);
     await server.query(older);
+    return older;
   }
 
   /** The COMMENT of a procedure, one per procedure of that name (none when it does not exist). */
@@ -219,6 +223,34 @@ describe('MySqlStore', () => {
     // The replaced login names what the limit ends, also for a login another instance made.
     const { older, reported } = await loginTwiceUnderLimit(other, store, 'u-upgraded');
     expect(reported).toEqual([older]);
+  });
+
+  it('replaces it again when an instance of the earlier version creates its own between the DROP and the CREATE', async () => {
+    const older = await withLoginBeforeReports('interleaved');
+    // The earlier version's start lands right after this store's DROP: its CREATE then finds the
+    // procedure there, and would keep the earlier body.
+    let interleaved = false;
+    const pool = newPool();
+    const dropped = new Proxy(pool, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target) as unknown;
+        if (name !== 'query') return typeof value === 'function' ? value.bind(target) : value;
+        return async (sql: string, values?: Parameters<Pool['query']>[1]) => {
+          const result = await target.query(sql, values);
+          if (!interleaved && sql.startsWith('DROP PROCEDURE IF EXISTS `interleaved_login`')) {
+            interleaved = true;
+            await server.query(older);
+          }
+          return result;
+        };
+      },
+    });
+    const store = newStore({ table: 'interleaved', pool: dropped });
+    await store.onModuleInit();
+    expect(interleaved).toBe(true);
+    expect(await revisionOf('interleaved_login')).toEqual([MYSQL_PROCEDURE_COMMENT]);
+    const { older: first, reported } = await loginTwiceUnderLimit(store, store, 'u-interleaved');
+    expect(reported).toEqual([first]);
   });
 
   it('leaves a procedure of a later revision alone (a newer version of the app made it, mid-deploy)', async () => {

@@ -69,6 +69,8 @@ const MYSQL_STORE_DEFAULTS = {
   sweepInterval: 60_000,
   sweepBatch: 1_000,
 };
+/** How many times a start puts its procedure in place before it leaves an earlier one (see `install`). */
+const INSTALL_ATTEMPTS = 3;
 const META_SELECT = 'created_at, expires_at, last_seen_at, ttl, user_id, user_agent, ip';
 /** Errors that mean the table or a procedure is not what the store expects. */
 const SCHEMA_ERRORS = new Set([
@@ -364,7 +366,7 @@ export class MySqlStore
       if (found) await this.outdated(db.name, procedure, createTable);
       else if (!createTable) problems.push(`procedure ${db.name}.${procedure.name} does not exist`);
       // Created above, so dropped since by another instance replacing it: it creates it again too.
-      else await this.createIgnoringExisting(procedure.sql);
+      else if (!(await this.install(procedure, false))) this.keptEarlier(db.name, procedure.name);
     }
     if (problems.length > 0) {
       throw new SessionTableError(`MySqlStore cannot use its table: ${problems.join('; ')}. ${TABLE_HINT}`);
@@ -384,7 +386,8 @@ export class MySqlStore
    * replacement is a DROP and a CREATE: another instance's call in between fails as a store
    * error does, once. A failed replacement (no ALTER ROUTINE privilege) is logged, not fatal.
    */
-  private async outdated(db: string, { name: proc, sql }: MySqlProcedure, replace: boolean): Promise<void> {
+  private async outdated(db: string, procedure: MySqlProcedure, replace: boolean): Promise<void> {
+    const proc = procedure.name;
     const quoted = `\`${proc}\``;
     if (!replace) {
       this.logger.warn(
@@ -395,12 +398,46 @@ export class MySqlStore
       return;
     }
     try {
-      await this.pool.query(`DROP PROCEDURE IF EXISTS ${quoted}`);
-      await this.createIgnoringExisting(sql);
+      if (!(await this.install(procedure, true))) return this.keptEarlier(db, proc);
       this.logger.log(`Replaced procedure ${db}.${proc}, made by an earlier version of nest-sessions`);
     } catch (err) {
       this.logger.warn(`Could not replace procedure ${db}.${proc}: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Puts this revision of `procedure` in place (after a DROP when `drop`) and reads back what is
+   * there: an instance of an earlier version starting meanwhile may have created its own body
+   * between the DROP and the CREATE (which then finds it and keeps it), or one replacing it too
+   * may have dropped it again. Then it tries again, a few times. False if an earlier one stays.
+   */
+  private async install(procedure: MySqlProcedure, drop: boolean): Promise<boolean> {
+    for (let attempt = 0; attempt < INSTALL_ATTEMPTS; attempt++) {
+      if (drop) await this.pool.query(`DROP PROCEDURE IF EXISTS \`${procedure.name}\``);
+      await this.createIgnoringExisting(procedure.sql);
+      const revision = await this.revisionOf(procedure.name);
+      if (revision !== undefined && revision >= MYSQL_PROCEDURE_REVISION) return true;
+      drop = revision !== undefined;
+    }
+    return false;
+  }
+
+  /** The revision of the procedure in place (1 for one without our comment); undefined if none is. */
+  private async revisionOf(name: string): Promise<number | undefined> {
+    const [rows] = (await this.pool.query(
+      `SELECT ROUTINE_COMMENT AS comment FROM information_schema.ROUTINES
+       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ?`,
+      [name],
+    )) as unknown as [{ comment: string | null }[]];
+    return rows.length === 0 ? undefined : procedureRevision(rows[0].comment);
+  }
+
+  /** `install` gave up: an earlier body stays, and works, but a limit then names no evicted sessions. */
+  private keptEarlier(db: string, name: string): void {
+    this.logger.warn(
+      `Could not replace procedure ${db}.${name}: instances of an earlier version of nest-sessions kept ` +
+        'creating theirs while it was replaced; it stays until the next start with createTable: true',
+    );
   }
 }
 

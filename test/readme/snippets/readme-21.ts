@@ -1,4 +1,4 @@
-// Generated from README.md line 922 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 923 by test/readme/extract-snippets.mjs: edit the README.
 import { CookieStore, SessionModule } from 'nest-sessions';
 
 SessionModule.forRoot({

@@ -1,4 +1,4 @@
-// Generated from README.md line 1009 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 1010 by test/readme/extract-snippets.mjs: edit the README.
 import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { SessionModule } from 'nest-sessions';

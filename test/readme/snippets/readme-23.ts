@@ -1,4 +1,4 @@
-// Generated from README.md line 1157 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 1158 by test/readme/extract-snippets.mjs: edit the README.
 // Vitest
 import { afterAll, describe, it } from 'vitest';
 import { describeStoreConformance } from 'nest-sessions/testing';

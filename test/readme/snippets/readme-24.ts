@@ -1,4 +1,4 @@
-// Generated from README.md line 1175 by test/readme/extract-snippets.mjs: edit the README.
+// Generated from README.md line 1176 by test/readme/extract-snippets.mjs: edit the README.
 // node:test (node --test)
 import { after, describe, it } from 'node:test';
 import { describeStoreConformance } from 'nest-sessions/testing';
