@@ -33,6 +33,10 @@ const MAX_NAME = 50;
 
 const quote = (name: string) => `\`${name}\``;
 
+/** The procedures' names (unquoted) for a table. */
+const loginProcedure = (table: string) => `${table}_login`;
+const destroyUserProcedure = (table: string) => `${table}_destroy_user`;
+
 /** The quoted names for a table, validated as an identifier. */
 export function mysqlObjects(table = 'sessions'): MySqlObjects {
   assertIdentifier(table, 'table', MAX_NAME);
@@ -40,8 +44,8 @@ export function mysqlObjects(table = 'sessions'): MySqlObjects {
     table,
     sessions: quote(table),
     cache: quote(`${table}_cache`),
-    login: quote(`${table}_login`),
-    destroyUser: quote(`${table}_destroy_user`),
+    login: quote(loginProcedure(table)),
+    destroyUser: quote(destroyUserProcedure(table)),
   };
 }
 
@@ -142,8 +146,8 @@ END`;
   return {
     tables,
     procedures: [
-      { name: `${o.table}_login`, sql: login },
-      { name: `${o.table}_destroy_user`, sql: destroyUser },
+      { name: loginProcedure(o.table), sql: login },
+      { name: destroyUserProcedure(o.table), sql: destroyUser },
     ],
   };
 }
