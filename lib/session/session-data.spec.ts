@@ -118,3 +118,35 @@ describe('SessionData writes in flight', () => {
     }
   });
 });
+
+describe('SessionData reads', () => {
+  it('reads a stored value as JSON.parse does (integers take a shorter path), and non-JSON as absent', () => {
+    const texts = [
+      ...['0', '-0', '7', '-7', '42', '123456789012345', '-123456789012345', '1234567890123456'],
+      ...[
+        '12345678901234567890',
+        '9'.repeat(400),
+        '1e3',
+        '1.5',
+        '-1.5e-3',
+        '"42"',
+        'true',
+        'null',
+        ' 1',
+        '1 ',
+      ],
+      ...['007', '-01', '-', '--1', '+1', '0x10', '', '١', '1_000', 'NaN', 'Infinity'],
+    ];
+    const data = new SessionData(new Map(texts.map((text, i) => [`k${i}`, text])), 1_000_000);
+    texts.forEach((text, i) => {
+      let expected: unknown;
+      try {
+        expected = JSON.parse(text);
+      } catch {
+        expected = undefined;
+      }
+      expect([text, data.get(`k${i}`)]).toEqual([text, expected]);
+      expect(Object.is(data.get(`k${i}`), expected)).toBe(true);
+    });
+  });
+});
