@@ -6,11 +6,14 @@ import type { ActiveSession } from '../session/active-session';
 import { SealedSessions } from '../session/sealed-sessions';
 import { SessionFactory } from '../session/session-factory';
 import type { SessionOrigin } from '../session/session-id-writer';
+import type { PresentedId } from '../session/session-factory';
+import { ConnectionCookieMemo } from './connection-cookie-memo';
 import { holdResponse } from './hold-response';
 import {
   HttpRequestLike,
   RequestHeaders,
   clientIp,
+  headerValue,
   nodeResponse,
   requestHeader,
   responseOf,
@@ -36,6 +39,12 @@ interface RequestSessionState {
   /** Something saves it before the head leaves: the interceptor, or the held response. */
   saved: boolean;
   [INSPECT]: () => string;
+}
+
+/** What a request presents: its id as read (with its source, even when invalid), and a valid one's `PresentedId`. */
+interface Presentation {
+  readonly incoming: IncomingSessionId;
+  readonly presented?: PresentedId;
 }
 
 /** Where a request's state is kept (see `stateHolder`). */
@@ -85,6 +94,8 @@ function headersOf(req: HttpRequestLike, holder: StateHolder): RequestHeaders {
 @Injectable()
 export class RequestSessions {
   private readonly verified = new VerifiedIdCache();
+  /** Per connection: what its last Cookie header presented (only an id found in the cookie). */
+  private readonly lastCookie = new ConnectionCookieMemo<Presentation>();
 
   constructor(
     @Inject(SESSION_SETTINGS) private readonly settings: SessionSettings,
@@ -120,9 +131,9 @@ export class RequestSessions {
     const holder = stateHolder(req);
     let state = holder[REQUEST_SESSION_STATE];
     if (!state) {
-      const incoming = this.incoming(req, headersOf(req, holder));
-      if (incoming.id !== undefined) return undefined;
-      state = this.open(req, holder, incoming);
+      const presentation = this.presentation(req, headersOf(req, holder));
+      if (presentation.incoming.id !== undefined) return undefined;
+      state = this.open(req, holder, presentation);
     }
     this.holdUntilSaved(state, req, res);
     return state.loaded?.isUnread ? undefined : state.loaded;
@@ -134,7 +145,7 @@ export class RequestSessions {
     const holder = stateHolder(req);
     const state = holder[REQUEST_SESSION_STATE];
     if (state) return state.loaded === undefined || state.loaded.isUnread;
-    return this.incoming(req, headersOf(req, holder)).id !== undefined;
+    return this.presentation(req, headersOf(req, holder)).incoming.id !== undefined;
   }
 
   /**
@@ -191,25 +202,39 @@ export class RequestSessions {
     holdResponse(nodeResponse(response), () => this.settle(req));
   }
 
-  private incoming(req: HttpRequestLike, headers: RequestHeaders): IncomingSessionId {
-    if (this.sealed.enabled) return readSealedValue(req, this.settings, headers);
-    return readSessionId(req, this.settings, this.verified, headers);
+  /**
+   * What the request presents. Its id is read from the configured sources in order; a keep-alive
+   * connection that sends the Cookie header of its last request again gets that request's reading
+   * (only when the cookie, the first source, held the id: then it follows from the header alone).
+   */
+  private presentation(req: HttpRequestLike, headers: RequestHeaders): Presentation {
+    if (this.sealed.enabled) return { incoming: readSealedValue(req, this.settings, headers) };
+    const cookie = this.settings.idFrom[0] === 'cookie' ? headerValue(headers, 'cookie') : undefined;
+    const connection = cookie === undefined ? undefined : req.socket;
+    const known = this.lastCookie.get(connection, cookie);
+    if (known) return known;
+    const incoming = readSessionId(req, this.settings, this.verified, headers);
+    const { id, key, source } = incoming;
+    if (id === undefined || key === undefined) return { incoming };
+    const presented = presentedWithFreshness(headers, this.settings, id, key, source);
+    const presentation = { incoming, presented };
+    if (source === 'cookie') {
+      Object.freeze(incoming);
+      Object.freeze(presented);
+      this.lastCookie.remember(connection, cookie, presentation);
+    }
+    return presentation;
   }
 
-  /** Opens the request's session and keeps its state on `holder`; `incoming` when read already. */
+  /** Opens the request's session and keeps its state on `holder`; `presentation` when read already. */
   private open(
     req: HttpRequestLike,
     holder: StateHolder,
-    incoming?: IncomingSessionId,
+    presentation?: Presentation,
     load = true,
   ): RequestSessionState {
-    const headers = headersOf(req, holder);
-    incoming ??= this.incoming(req, headers);
+    const { incoming, presented } = presentation ?? this.presentation(req, headersOf(req, holder));
     const writer = new ResponseIdWriter(this.settings, req, incoming.source, this.sealed.enabled);
-    const presented =
-      incoming.id !== undefined && incoming.key !== undefined
-        ? presentedWithFreshness(headers, this.settings, incoming.id, incoming.key, incoming.source)
-        : undefined;
     const originOf = () => origin(req);
     // The client carries the session itself (CookieStore), or no id, or a store holding the
     // session in this process: the session exists at once, for synchronous readers too, and the
