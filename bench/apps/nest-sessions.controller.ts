@@ -36,6 +36,12 @@ export class NestSessionsController {
     return { ok: true };
   }
 
+  /** `read` without the session: bare Nest's read route, in this same process. */
+  @Get('read-bare')
+  readBare() {
+    return { n: 1 };
+  }
+
   @Get('set/:k')
   set(@Session() session: Session<BenchData>, @Param('k') key: string) {
     session.set(key, 1);

@@ -53,9 +53,48 @@ export const ALTERNATING = [
 ];
 
 /**
- * `config.alternations` pairs of `config.alternationSeconds`-long runs per comparison whose two
- * apps both run, the order flipped every pair; one record per comparison with the median ratios
- * (req/s, and CPU per request: the other's over this one's).
+ * `[setup, scenario, route, atLeast]`: the scenario against a route of the same app that does the
+ * same without `@Session()` (issue 14's near-cached read). One process serves both, so what differs
+ * is the session layer alone: two processes of one setup differ by up to 15% here for as long as
+ * they live, which a comparison with bare Nest's process also measures (seen: an untouched route,
+ * bare's own code, at 0.91x of bare).
+ */
+export const IN_ONE_PROCESS = both((a) => [[`nest-sessions-${a}-redis-near`, 'read', 'read-bare', 0.9]]);
+
+/**
+ * `config.alternations` pairs of runs of the two `sides` (`{ app, scenario }`), each alone, the
+ * order flipped every pair: the median ratios of the first side to the second (req/s, and CPU per
+ * request: the second's over the first's).
+ */
+async function measurePairs(apps, config, sides) {
+  const rps = [];
+  const cpu = [];
+  for (let i = 0; i < config.alternations; i++) {
+    const order = i % 2 ? [sides[1], sides[0]] : sides;
+    const runs = new Map();
+    for (const side of order) {
+      runs.set(side, await measureAlone(apps, side.app, side.scenario, config, config.alternationSeconds));
+    }
+    const [mine, theirs] = sides.map((side) => runs.get(side));
+    rps.push(mine.result.rps / theirs.result.rps);
+    cpu.push(theirs.cpuUsPerRequest / mine.cpuUsPerRequest);
+  }
+  return {
+    pairs: rps.length,
+    rpsRatio: median(rps),
+    rpsRatioMin: Math.min(...rps),
+    rpsRatioMax: Math.max(...rps),
+    cpuRatio: median(cpu),
+  };
+}
+
+const logLine = (record) =>
+  `alternating ${record.scenario.padEnd(9)} ${record.setup} vs ${record.against}: ${record.rpsRatio.toFixed(2)}x ` +
+  `(${record.rpsRatioMin.toFixed(2)}-${record.rpsRatioMax.toFixed(2)}), CPU ${record.cpuRatio.toFixed(2)}x`;
+
+/**
+ * Every comparison whose apps run (`ALTERNATING`, then `IN_ONE_PROCESS`), each on fresh processes
+ * and warmed up, measured in pairs of `config.alternationSeconds`-long runs: one record each.
  */
 export async function runAlternating(apps, config, log, restartOne) {
   const results = [];
@@ -68,35 +107,28 @@ export async function runAlternating(apps, config, log, restartOne) {
     if (!app || !other) continue;
     for (const next of [app, other])
       await load(next.url, scenario, { connections: config.connections, amount: config.warmupRequests });
-    const rps = [];
-    const cpu = [];
-    for (let i = 0; i < config.alternations; i++) {
-      const order = i % 2 ? [other, app] : [app, other];
-      const runs = new Map();
-      for (const next of order) {
-        runs.set(next, await measureAlone(apps, next, scenario, config, config.alternationSeconds));
-      }
-      const mine = runs.get(app);
-      const theirs = runs.get(other);
-      rps.push(mine.result.rps / theirs.result.rps);
-      cpu.push(theirs.cpuUsPerRequest / mine.cpuUsPerRequest);
-    }
-    const record = {
-      setup,
-      scenario,
-      against,
-      atLeast,
-      pairs: rps.length,
-      rpsRatio: median(rps),
-      rpsRatioMin: Math.min(...rps),
-      rpsRatioMax: Math.max(...rps),
-      cpuRatio: median(cpu),
-    };
+    const sides = [
+      { app, scenario },
+      { app: other, scenario },
+    ];
+    const record = { setup, scenario, against, atLeast, ...(await measurePairs(apps, config, sides)) };
     results.push(record);
-    log(
-      `alternating ${scenario.padEnd(9)} ${setup} vs ${against}: ${record.rpsRatio.toFixed(2)}x ` +
-        `(${record.rpsRatioMin.toFixed(2)}-${record.rpsRatioMax.toFixed(2)}), CPU ${record.cpuRatio.toFixed(2)}x`,
-    );
+    log(logLine(record));
+  }
+  for (const [setup, scenario, route, atLeast] of IN_ONE_PROCESS) {
+    const running = apps.find((a) => a.name === setup);
+    const app = running && (await restartOne(running));
+    if (!app) continue;
+    for (const next of [scenario, route])
+      await load(app.url, next, { connections: config.connections, amount: config.warmupRequests });
+    const sides = [
+      { app, scenario },
+      { app, scenario: route },
+    ];
+    const against = `${setup} /${route}`;
+    const record = { setup, scenario, against, route, atLeast, ...(await measurePairs(apps, config, sides)) };
+    results.push(record);
+    log(logLine(record));
   }
   return results;
 }

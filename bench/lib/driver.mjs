@@ -13,7 +13,9 @@ function requestOf(base, scenario) {
   return { url: `${base}/graphql`, method: 'POST', body: GRAPHQL_READ, json: true };
 }
 
-const withCookie = (scenario) => ['read', 'write', 'write-only', 'graphql-read'].includes(scenario);
+/** `read-bare`: `read` without `@Session()`, in a session app (see IN_ONE_PROCESS, alternating.mjs). */
+const withCookie = (scenario) =>
+  ['read', 'read-bare', 'write', 'write-only', 'graphql-read'].includes(scenario);
 
 /** The `Cookie` header that replays a response's `Set-Cookie`s ('' when there are none). */
 function cookieOf(res) {

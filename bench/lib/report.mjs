@@ -146,7 +146,9 @@ export function buildReport({
       `the one it is compared with take turns, ${config.alternations ?? 0} pairs of ${config.alternationSeconds ?? 0} s ` +
       'runs (the order flipped every pair), each alone. `x`: req/s against the other in the same pair, median ' +
       "over pairs; `x (CPU)`: the other's CPU per request over this one's. The machine's drift hits both sides " +
-      'of a pair alike, so these are the steadier figures.',
+      'of a pair alike, so these are the steadier figures. An `against` naming a route (`/read-bare`) is that ' +
+      "route of the same process: the same handler without `@Session()`, so the process's own speed, which " +
+      'differs by up to 15% between two processes of one setup, is out of the comparison.',
     '',
     ...alternatingTable(alternating),
     '## Targets',

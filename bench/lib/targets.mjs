@@ -18,8 +18,12 @@ function alternatingTargets(alternating) {
   return alternating
     .filter((a) => a.atLeast !== null)
     .map((a) => {
-      const bare = a.against.endsWith('-bare');
-      const wanted = bare ? `>= ${pct(a.atLeast)} of bare` : `>= ${times(a.atLeast)} ${a.against}`;
+      const bare = a.against.endsWith('-bare') || a.route !== undefined;
+      const wanted = a.route
+        ? `>= ${pct(a.atLeast)} of /${a.route}, the same without the session, in one process`
+        : bare
+          ? `>= ${pct(a.atLeast)} of bare`
+          : `>= ${times(a.atLeast)} ${a.against}`;
       return ratioCheck(
         `${a.setup}: ${a.scenario} ${wanted} (alternating)`,
         a.rpsRatio,
