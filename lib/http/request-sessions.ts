@@ -5,8 +5,8 @@ import { SESSION_SETTINGS, SessionSettings } from '../options/session-settings';
 import type { ActiveSession } from '../session/active-session';
 import { SealedSessions } from '../session/sealed-sessions';
 import { SessionFactory } from '../session/session-factory';
-import type { SessionOrigin } from '../session/session-id-writer';
 import type { PresentedId } from '../session/session-factory';
+import type { SessionOrigin } from '../session/session-id-writer';
 import { ConnectionCookieMemo } from './connection-cookie-memo';
 import { holdResponse } from './hold-response';
 import {
@@ -41,7 +41,10 @@ interface RequestSessionState {
   [INSPECT]: () => string;
 }
 
-/** What a request presents: its id as read (with its source, even when invalid), and a valid one's `PresentedId`. */
+/**
+ * What a request presents: its id as read (with its source, also when the id is invalid), and for a
+ * valid id its `PresentedId`.
+ */
 interface Presentation {
   readonly incoming: IncomingSessionId;
   readonly presented?: PresentedId;
