@@ -59,10 +59,26 @@ type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState | null };
  * request object a hidden class of its own, so a property added to it took microseconds per
  * request, and each later read a slow lookup, while the headers are read anyway for the id.
  * Symbol-keyed, so `Object.keys`, `for...in` and JSON skip it; a spread copies a reference that
- * inspects as a tag (`INSPECT`), so a logged copy shows no session data either.
+ * inspects as a tag (`INSPECT`), so a logged copy shows no session data either. A headers object
+ * replaced after the session opened is covered by `statesOfNodeRequests`.
  */
 function stateHolder(req: HttpRequestLike): StateHolder {
   return (req instanceof IncomingMessage ? req.headers : req) as StateHolder;
+}
+
+/**
+ * The states kept on a Node request's headers, by request: found again when something replaces
+ * `req.headers` after the session opened (a copy of its string keys leaves the symbol behind).
+ */
+const statesOfNodeRequests = new WeakMap<object, RequestSessionState>();
+
+/** The request's state, from `holder`, or kept by request when its headers object was replaced. */
+function stateOf(req: HttpRequestLike, holder: StateHolder): RequestSessionState | undefined {
+  const state = holder[REQUEST_SESSION_STATE];
+  if (state || holder === req) return state ?? undefined;
+  const kept = statesOfNodeRequests.get(req);
+  if (kept) holder[REQUEST_SESSION_STATE] = kept;
+  return kept;
 }
 
 /** What of a Fastify instance `declareRequestState` uses. */
@@ -116,7 +132,7 @@ export class RequestSessions {
     const holder = stateHolder(req);
     let state: RequestSessionState;
     try {
-      state = holder[REQUEST_SESSION_STATE] ?? this.open(req, holder);
+      state = stateOf(req, holder) ?? this.open(req, holder);
     } catch (error) {
       return Promise.reject(error); // a store that failed at once, as a load would
     }
@@ -132,7 +148,7 @@ export class RequestSessions {
   sessionNow(request: object, res?: unknown): ActiveSession | undefined {
     const req = request as HttpRequestLike;
     const holder = stateHolder(req);
-    let state = holder[REQUEST_SESSION_STATE];
+    let state = stateOf(req, holder);
     if (!state) {
       const presentation = this.presentation(req, headersOf(req, holder));
       if (presentation.incoming.id !== undefined) return undefined;
@@ -146,7 +162,7 @@ export class RequestSessions {
   presentsId(request: object): boolean {
     const req = request as HttpRequestLike;
     const holder = stateHolder(req);
-    const state = holder[REQUEST_SESSION_STATE];
+    const state = stateOf(req, holder);
     if (state) return state.loaded === undefined || state.loaded.isUnread;
     return this.presentation(req, headersOf(req, holder)).incoming.id !== undefined;
   }
@@ -159,7 +175,7 @@ export class RequestSessions {
   forHandler(request: object, res: unknown, load = true): ActiveSession | Promise<ActiveSession> {
     const req = request as HttpRequestLike;
     const holder = stateHolder(req);
-    const state = holder[REQUEST_SESSION_STATE] ?? this.open(req, holder, undefined, load);
+    const state = stateOf(req, holder) ?? this.open(req, holder, undefined, load);
     state.saved = true;
     state.writer.bind(res);
     const { loaded } = state;
@@ -172,7 +188,7 @@ export class RequestSessions {
     const holder = stateHolder(req);
     let state: RequestSessionState;
     try {
-      state = holder[REQUEST_SESSION_STATE] ?? this.open(req, holder);
+      state = stateOf(req, holder) ?? this.open(req, holder);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -186,7 +202,7 @@ export class RequestSessions {
    * A failed load already answered 503: there is nothing to save then.
    */
   settle(req: object): Promise<void> | undefined {
-    const state = stateHolder(req as HttpRequestLike)[REQUEST_SESSION_STATE];
+    const state = stateOf(req as HttpRequestLike, stateHolder(req as HttpRequestLike));
     if (!state) return undefined;
     if (state.loaded) return state.loaded.commit();
     return sessionPromise(state).then(
@@ -254,6 +270,7 @@ export class RequestSessions {
         .then((session) => (state.loaded = session));
     }
     holder[REQUEST_SESSION_STATE] = state;
+    if (holder !== req) statesOfNodeRequests.set(req, state);
     return state;
   }
 }

@@ -17,6 +17,9 @@ import {
   ExceptionFilter,
   HttpException,
   Req,
+  NestInterceptor,
+  CallHandler,
+  UseInterceptors,
 } from '@nestjs/common';
 import { inspect } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
@@ -48,6 +51,19 @@ class RefusingGuard implements CanActivate {
     const session = await this.sessions.forRequest<{ flash: string }>(context.switchToHttp().getRequest());
     session.set('flash', 'refused');
     throw new ForbiddenException();
+  }
+}
+
+/**
+ * Replaces `req.headers` with a copy of its string keys, as a middleware normalizing headers may:
+ * the symbol-keyed state a Node request keeps there does not come along.
+ */
+@Injectable()
+class HeadersRebuildingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler) {
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
+    req.headers = Object.fromEntries(Object.entries(req.headers));
+    return next.handle();
   }
 }
 
@@ -124,6 +140,14 @@ class LifecycleController {
       inspected: inspect(req.headers, { depth: 5 }),
       spread: Object.keys({ ...req.headers }),
     };
+  }
+
+  /** The guard's session reaches the handler although `req.headers` was replaced in between. */
+  @Get('headers-rebuilt')
+  @UseGuards(CountingGuard)
+  @UseInterceptors(HeadersRebuildingInterceptor)
+  headersRebuilt(@Session() session: Session<{ visits: number }>) {
+    return { visits: session.get('visits') };
   }
 
   /** The request's own keys before and after a session is opened on it. */
@@ -237,6 +261,18 @@ describe.each(ADAPTERS)('one lifecycle for a request session, whoever opens it (
       expect(res.body.inspected).not.toContain('4242');
       expect(res.body.inspected).not.toContain('visits');
     }
+  });
+
+  it('keeps one session for the request when req.headers is replaced after a guard opened it', async () => {
+    const first = await request(app.getHttpServer()).get('/headers-rebuilt').expect(200);
+    expect(first.body.visits).toBe(1);
+    const cookies = ([] as string[]).concat(first.headers['set-cookie'] ?? []);
+    expect(cookies.filter((c) => c.startsWith('sid='))).toHaveLength(1);
+    const second = await request(app.getHttpServer())
+      .get('/headers-rebuilt')
+      .set('Cookie', cookiePair(sessionCookie(first)))
+      .expect(200);
+    expect(second.body.visits).toBe(2);
   });
 
   it('saves a session a guard opened when the exception filter answers instead of a handler', async () => {
