@@ -355,15 +355,11 @@ export class MySqlStore
       }
     }
     const procedures = mysqlProcedures(table);
-    const [routines] = (await this.pool.query(
-      `SELECT ROUTINE_NAME AS name, ROUTINE_COMMENT AS comment FROM information_schema.ROUTINES
-       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?)`,
-      [procedures.map((procedure) => procedure.name)],
-    )) as unknown as [{ name: string; comment: string | null }[]];
+    const revisions = await this.revisionsOf(procedures.map((procedure) => procedure.name));
     for (const procedure of procedures) {
-      const found = routines.find((r) => r.name === procedure.name);
-      if (found && procedureRevision(found.comment) >= MYSQL_PROCEDURE_REVISION) continue;
-      if (found) await this.outdated(db.name, procedure, createTable);
+      const revision = revisions.get(procedure.name);
+      if (revision !== undefined && revision >= MYSQL_PROCEDURE_REVISION) continue;
+      if (revision !== undefined) await this.outdated(db.name, procedure, createTable);
       else if (!createTable) problems.push(`procedure ${db.name}.${procedure.name} does not exist`);
       // Created above, so dropped since by another instance replacing it: it creates it again too.
       else if (!(await this.install(procedure, false))) this.keptEarlier(db.name, procedure.name);
@@ -415,21 +411,21 @@ export class MySqlStore
     for (let attempt = 0; attempt < INSTALL_ATTEMPTS; attempt++) {
       if (drop) await this.pool.query(`DROP PROCEDURE IF EXISTS \`${procedure.name}\``);
       await this.createIgnoringExisting(procedure.sql);
-      const revision = await this.revisionOf(procedure.name);
+      const revision = (await this.revisionsOf([procedure.name])).get(procedure.name);
       if (revision !== undefined && revision >= MYSQL_PROCEDURE_REVISION) return true;
       drop = revision !== undefined;
     }
     return false;
   }
 
-  /** The revision of the procedure in place (1 for one without our comment); undefined if none is. */
-  private async revisionOf(name: string): Promise<number | undefined> {
+  /** The revisions of the named procedures in place (1 for one without our comment); absent ones are left out. */
+  private async revisionsOf(names: string[]): Promise<Map<string, number>> {
     const [rows] = (await this.pool.query(
-      `SELECT ROUTINE_COMMENT AS comment FROM information_schema.ROUTINES
-       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ?`,
-      [name],
-    )) as unknown as [{ comment: string | null }[]];
-    return rows.length === 0 ? undefined : procedureRevision(rows[0].comment);
+      `SELECT ROUTINE_NAME AS name, ROUTINE_COMMENT AS comment FROM information_schema.ROUTINES
+       WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME IN (?)`,
+      [names],
+    )) as unknown as [{ name: string; comment: string | null }[]];
+    return new Map(rows.map((row) => [row.name, procedureRevision(row.comment)]));
   }
 
   /** `install` gave up: an earlier body stays, and works, but a limit then names no evicted sessions. */
