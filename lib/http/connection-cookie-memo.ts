@@ -15,9 +15,9 @@ export class ConnectionCookieMemo<T extends object> {
     return last !== undefined && last.header === header ? last.value : undefined;
   }
 
-  /** Keeps `value` (frozen: requests share it) as what `header` reads as on this connection. */
+  /** Keeps `value` as what `header` reads as on this connection: requests share it, so freeze it. */
   remember(connection: object | undefined, header: string | undefined, value: T): void {
     if (connection === undefined || header === undefined) return;
-    this.last.set(connection, { header, value: Object.freeze(value) });
+    this.last.set(connection, { header, value });
   }
 }
