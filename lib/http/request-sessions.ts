@@ -11,7 +11,6 @@ import { ConnectionCookieMemo } from './connection-cookie-memo';
 import { holdResponse } from './hold-response';
 import {
   HttpRequestLike,
-  RequestHeaders,
   clientIp,
   headerValue,
   nodeResponse,
@@ -25,7 +24,7 @@ import { presentedWithFreshness } from './presented-id';
 
 /** The key of a request's session state (a symbol, so nothing else can clash with it). */
 const REQUEST_SESSION_STATE = Symbol('nest-sessions:request-state');
-/** What `util.inspect` (a logged `req.headers`) shows of the state: no session data. */
+/** What `util.inspect` (a logged Fastify request) shows of the state: no session data. */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const inspectState = (): string => '[nest-sessions request state]';
 const MAX_USER_AGENT = 512;
@@ -50,35 +49,26 @@ interface Presentation {
   readonly presented?: PresentedId;
 }
 
-/** Where a request's state is kept (see `stateHolder`). */
-type StateHolder = { [REQUEST_SESSION_STATE]?: RequestSessionState | null };
+/** A Fastify request's slot for its state (see `declareRequestState`). */
+type StateSlot = { [REQUEST_SESSION_STATE]?: RequestSessionState | null };
 
 /**
- * The object a request's session state is kept on. A Fastify request keeps it itself. A Node
- * request (Express's, a WebSocket handshake's) keeps it on its headers object: Express gives each
+ * The states of Node requests (Express's, a WebSocket handshake's), by request. Express gives each
  * request object a hidden class of its own, so a property added to it took microseconds per
- * request, and each later read a slow lookup, while the headers are read anyway for the id.
- * Symbol-keyed, so `Object.keys`, `for...in` and JSON skip it; a spread copies a reference that
- * inspects as a tag (`INSPECT`), so a logged copy shows no session data either. A headers object
- * replaced after the session opened is covered by `statesOfNodeRequests`.
+ * request, and each later read a slow lookup. Nothing is added to the request or its headers, so
+ * a middleware that replaces `req.headers` or logs them changes or shows nothing of the session.
  */
-function stateHolder(req: HttpRequestLike): StateHolder {
-  return (req instanceof IncomingMessage ? req.headers : req) as StateHolder;
+const nodeRequestStates = new WeakMap<object, RequestSessionState>();
+
+/** The request's session state, if one was opened. A Fastify request keeps it in its own slot. */
+function stateOf(req: HttpRequestLike): RequestSessionState | undefined {
+  if (req instanceof IncomingMessage) return nodeRequestStates.get(req);
+  return (req as StateSlot)[REQUEST_SESSION_STATE] ?? undefined;
 }
 
-/**
- * The states kept on a Node request's headers, by request: found again when something replaces
- * `req.headers` after the session opened (a copy of its string keys leaves the symbol behind).
- */
-const statesOfNodeRequests = new WeakMap<object, RequestSessionState>();
-
-/** The request's state, from `holder`, or kept by request when its headers object was replaced. */
-function stateOf(req: HttpRequestLike, holder: StateHolder): RequestSessionState | undefined {
-  const state = holder[REQUEST_SESSION_STATE];
-  if (state || holder === req) return state ?? undefined;
-  const kept = statesOfNodeRequests.get(req);
-  if (kept) holder[REQUEST_SESSION_STATE] = kept;
-  return kept;
+function keepState(req: HttpRequestLike, state: RequestSessionState): void {
+  if (req instanceof IncomingMessage) nodeRequestStates.set(req, state);
+  else (req as StateSlot)[REQUEST_SESSION_STATE] = state;
 }
 
 /** What of a Fastify instance `declareRequestState` uses. */
@@ -96,11 +86,6 @@ interface RequestDecorating {
 export function declareRequestState(fastify: RequestDecorating): void {
   if (fastify.hasRequestDecorator(REQUEST_SESSION_STATE)) return;
   fastify.decorateRequest(REQUEST_SESSION_STATE, null);
-}
-
-/** The request's headers, given the holder `stateHolder` found (they may be the same object). */
-function headersOf(req: HttpRequestLike, holder: StateHolder): RequestHeaders {
-  return holder === req ? req.headers : holder;
 }
 
 /**
@@ -129,10 +114,9 @@ export class RequestSessions {
    */
   forRequest(request: object, res?: unknown): Promise<ActiveSession> {
     const req = request as HttpRequestLike;
-    const holder = stateHolder(req);
     let state: RequestSessionState;
     try {
-      state = stateOf(req, holder) ?? this.open(req, holder);
+      state = stateOf(req) ?? this.open(req);
     } catch (error) {
       return Promise.reject(error); // a store that failed at once, as a load would
     }
@@ -147,12 +131,11 @@ export class RequestSessions {
    */
   sessionNow(request: object, res?: unknown): ActiveSession | undefined {
     const req = request as HttpRequestLike;
-    const holder = stateHolder(req);
-    let state = stateOf(req, holder);
+    let state = stateOf(req);
     if (!state) {
-      const presentation = this.presentation(req, headersOf(req, holder));
+      const presentation = this.presentation(req);
       if (presentation.incoming.id !== undefined) return undefined;
-      state = this.open(req, holder, presentation);
+      state = this.open(req, presentation);
     }
     this.holdUntilSaved(state, req, res);
     return state.loaded?.isUnread ? undefined : state.loaded;
@@ -161,10 +144,9 @@ export class RequestSessions {
   /** Whether the request presents a well-formed (and signed) id, which takes a store call to open. */
   presentsId(request: object): boolean {
     const req = request as HttpRequestLike;
-    const holder = stateHolder(req);
-    const state = stateOf(req, holder);
+    const state = stateOf(req);
     if (state) return state.loaded === undefined || state.loaded.isUnread;
-    return this.presentation(req, headersOf(req, holder)).incoming.id !== undefined;
+    return this.presentation(req).incoming.id !== undefined;
   }
 
   /**
@@ -174,8 +156,7 @@ export class RequestSessions {
    */
   forHandler(request: object, res: unknown, load = true): ActiveSession | Promise<ActiveSession> {
     const req = request as HttpRequestLike;
-    const holder = stateHolder(req);
-    const state = stateOf(req, holder) ?? this.open(req, holder, undefined, load);
+    const state = stateOf(req) ?? this.open(req, undefined, load);
     state.saved = true;
     state.writer.bind(res);
     const { loaded } = state;
@@ -185,10 +166,9 @@ export class RequestSessions {
   /** The request's session for the interceptor, which saves it with `settle` before responding. */
   load(request: object, res: unknown): Promise<ActiveSession> {
     const req = request as HttpRequestLike;
-    const holder = stateHolder(req);
     let state: RequestSessionState;
     try {
-      state = stateOf(req, holder) ?? this.open(req, holder);
+      state = stateOf(req) ?? this.open(req);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -202,7 +182,7 @@ export class RequestSessions {
    * A failed load already answered 503: there is nothing to save then.
    */
   settle(req: object): Promise<void> | undefined {
-    const state = stateOf(req as HttpRequestLike, stateHolder(req as HttpRequestLike));
+    const state = stateOf(req as HttpRequestLike);
     if (!state) return undefined;
     if (state.loaded) return state.loaded.commit();
     return sessionPromise(state).then(
@@ -226,7 +206,8 @@ export class RequestSessions {
    * connection that sends the Cookie header of its last request again gets that request's reading
    * (only when the cookie, the first source, held the id: then it follows from the header alone).
    */
-  private presentation(req: HttpRequestLike, headers: RequestHeaders): Presentation {
+  private presentation(req: HttpRequestLike): Presentation {
+    const { headers } = req;
     if (this.sealed.enabled) return { incoming: readSealedValue(req, this.settings, headers) };
     const cookie = this.settings.idFrom[0] === 'cookie' ? headerValue(headers, 'cookie') : undefined;
     const connection = cookie === undefined ? undefined : req.socket;
@@ -236,23 +217,19 @@ export class RequestSessions {
     const { id, key, source } = incoming;
     if (id === undefined || key === undefined) return { incoming };
     const presented = presentedWithFreshness(headers, this.settings, id, key, source);
-    const presentation = { incoming, presented };
-    if (source === 'cookie') {
-      Object.freeze(incoming);
-      Object.freeze(presented);
-      this.lastCookie.remember(connection, cookie, presentation);
-    }
+    if (source !== 'cookie') return { incoming, presented };
+    // Shared by the connection's next requests: frozen.
+    const presentation = Object.freeze({
+      incoming: Object.freeze(incoming),
+      presented: Object.freeze(presented),
+    });
+    this.lastCookie.remember(connection, cookie, presentation);
     return presentation;
   }
 
-  /** Opens the request's session and keeps its state on `holder`; `presentation` when read already. */
-  private open(
-    req: HttpRequestLike,
-    holder: StateHolder,
-    presentation?: Presentation,
-    load = true,
-  ): RequestSessionState {
-    const { incoming, presented } = presentation ?? this.presentation(req, headersOf(req, holder));
+  /** Opens the request's session and keeps its state (`keepState`); `presentation` when read already. */
+  private open(req: HttpRequestLike, presentation?: Presentation, load = true): RequestSessionState {
+    const { incoming, presented } = presentation ?? this.presentation(req);
     const writer = new ResponseIdWriter(this.settings, req, incoming.source, this.sealed.enabled);
     const originOf = () => origin(req);
     // The client carries the session itself (CookieStore), or no id, or a store holding the
@@ -269,8 +246,7 @@ export class RequestSessions {
         .open(presented, writer, originOf)
         .then((session) => (state.loaded = session));
     }
-    holder[REQUEST_SESSION_STATE] = state;
-    if (holder !== req) statesOfNodeRequests.set(req, state);
+    keepState(req, state);
     return state;
   }
 }
